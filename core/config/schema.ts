@@ -1,0 +1,78 @@
+// The typed configuration and its defaults. core/config/load.ts fills it from the YAML file and
+// the environment; nothing else in Switchyard reads process.env.
+
+export type RegistrationMode = 'open' | 'token' | 'disabled';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface RateLimit {
+  /** Sustained requests per second. */
+  perSecond: number;
+  /** Requests allowed in a burst above the sustained rate. */
+  burst: number;
+}
+
+export interface Config {
+  serverName: string;
+  /** The URL clients reach the server at; advertised in .well-known. */
+  publicBaseUrl: string;
+  listen: { host: string; port: number };
+  dataDir: string;
+  database: {
+    /** PostgreSQL URL; null = the embedded PGlite database in dataDir. */
+    url: string | null;
+    poolMax: number;
+  };
+  /** Redis URL; null = the embedded PostgreSQL-backed queue. */
+  redisUrl: string | null;
+  registration: {
+    mode: RegistrationMode;
+    /** Synapse-compatible shared secret for /_synapse/admin/v1/register; null = disabled. */
+    sharedSecret: string | null;
+    /** Localparts nobody may register (besides those appservices claim exclusively). */
+    reservedLocalparts: string[];
+    minPasswordLength: number;
+  };
+  auth: {
+    /** Access token lifetime when the client asked for a refresh token; null = never expires. */
+    accessTokenLifetimeMs: number;
+    refreshTokenLifetimeMs: number | null;
+    /** How long a user-interactive auth session lives. */
+    uiaSessionLifetimeMs: number;
+  };
+  /** Users who may call the admin API. */
+  admins: string[];
+  limits: { maxBodyBytes: number };
+  rateLimits: { login: RateLimit; register: RateLimit; message: RateLimit; default: RateLimit };
+  metrics: { enabled: boolean; path: string };
+  wellKnown: { client: Record<string, unknown> | null; server: string | null };
+  appservicesDir: string;
+  rooms: { defaultVersion: string };
+  logLevel: LogLevel;
+  /** Where the server's ed25519 signing key lives; generated on first start. */
+  signingKeyPath: string;
+}
+
+export const DEFAULTS: Config = {
+  serverName: 'localhost',
+  publicBaseUrl: 'http://127.0.0.1:8008',
+  listen: { host: '127.0.0.1', port: 8008 },
+  dataDir: './data',
+  database: { url: null, poolMax: 10 },
+  redisUrl: null,
+  registration: { mode: 'disabled', sharedSecret: null, reservedLocalparts: [], minPasswordLength: 8 },
+  auth: { accessTokenLifetimeMs: 5 * 60_000, refreshTokenLifetimeMs: null, uiaSessionLifetimeMs: 15 * 60_000 },
+  admins: [],
+  limits: { maxBodyBytes: 1024 * 1024 },
+  rateLimits: {
+    login: { perSecond: 0.5, burst: 5 },
+    register: { perSecond: 0.2, burst: 5 },
+    message: { perSecond: 10, burst: 50 },
+    default: { perSecond: 50, burst: 200 },
+  },
+  metrics: { enabled: true, path: '/metrics' },
+  wellKnown: { client: null, server: null },
+  appservicesDir: 'config/appservices',
+  rooms: { defaultVersion: '12' },
+  logLevel: 'info',
+  signingKeyPath: '',
+};
