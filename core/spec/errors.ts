@@ -86,3 +86,17 @@ export class MatrixError extends Error {
 }
 
 export const isMatrixError = (e: unknown): e is MatrixError => e instanceof MatrixError;
+
+/**
+ * User-interactive authentication needs (more) stages: rendered as 401 with the UIA body
+ * (client-server-api "User-interactive authentication API"). The body has an errcode only when
+ * the last stage attempted failed, which is why this is not a MatrixError.
+ */
+export class UiaRequired extends Error {
+  readonly body: Readonly<Record<string, unknown>>;
+  constructor(body: Record<string, unknown>) {
+    super('User-interactive authentication required');
+    this.name = 'UiaRequired';
+    this.body = body;
+  }
+}
