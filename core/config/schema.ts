@@ -14,7 +14,7 @@ export interface RateLimit {
 export interface Config {
   serverName: string;
   /** The URL clients reach the server at; advertised in .well-known. */
-  publicBaseUrl: string;
+  publicBaseurl: string;
   listen: { host: string; port: number };
   dataDir: string;
   database: {
@@ -54,7 +54,7 @@ export interface Config {
 
 export const DEFAULTS: Config = {
   serverName: 'localhost',
-  publicBaseUrl: 'http://127.0.0.1:8008',
+  publicBaseurl: 'http://127.0.0.1:8008',
   listen: { host: '127.0.0.1', port: 8008 },
   dataDir: './data',
   database: { url: null, poolMax: 10 },
