@@ -252,3 +252,134 @@ export function assertValidResponse(api: SpecApi, method: string, path: string, 
     (result.operation ? ` (${result.operation})` : '');
   throw new AssertionError({ message: [head, ...result.errors.map((e) => `  - ${e}`)].join('\n'), actual: body });
 }
+
+/** One request seen by specFetch. `operation` is null when no operation of the API matched. */
+export interface ExercisedCall {
+  readonly api: SpecApi;
+  readonly operation: string | null;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+}
+
+export interface SpecFailure extends ExercisedCall {
+  readonly errors: readonly string[];
+}
+
+/** Collects what specFetch saw, so a suite can assert coverage and that nothing was off-spec. */
+export class SpecLog {
+  readonly calls: ExercisedCall[] = [];
+  readonly failures: SpecFailure[] = [];
+
+  /** Operation keys (`METHOD /template`) exercised; with successOnly, only by 2xx responses. */
+  exercised(options: { readonly successOnly?: boolean } = {}): Set<string> {
+    const keys = new Set<string>();
+    for (const call of this.calls) {
+      if (call.operation === null) continue;
+      if (options.successOnly && (call.status < 200 || call.status > 299)) continue;
+      keys.add(call.operation);
+    }
+    return keys;
+  }
+
+  /** The expected operation keys that were never exercised. */
+  missing(expected: Iterable<string>, options: { readonly successOnly?: boolean } = {}): string[] {
+    const seen = this.exercised(options);
+    return [...new Set(expected)].filter((key) => !seen.has(key));
+  }
+
+  assertClean(): void {
+    if (this.failures.length === 0) return;
+    const lines = this.failures.flatMap((f) => [
+      `${f.method} ${f.path} → ${f.status}${f.operation ? ` (${f.operation})` : ''}`,
+      ...f.errors.map((e) => `  - ${e}`),
+    ]);
+    throw new AssertionError({ message: `${this.failures.length} response(s) do not match the spec:\n${lines.join('\n')}` });
+  }
+
+  assertExercised(expected: Iterable<string>, options: { readonly successOnly?: boolean } = {}): void {
+    const missing = this.missing(expected, options);
+    if (missing.length > 0) throw new AssertionError({ message: `operations never exercised:\n  ${missing.join('\n  ')}` });
+  }
+}
+
+export interface SpecFetchOptions {
+  /** Where calls and failures are recorded; share one between several clients. */
+  readonly log?: SpecLog;
+  /** The fetch that does the work (default: globalThis.fetch). */
+  readonly fetch?: typeof globalThis.fetch;
+  /** Successful responses on paths the spec does not define fail unless this returns true. */
+  readonly allowUnmatched?: (method: string, path: string) => boolean;
+}
+
+export type SpecFetch = typeof globalThis.fetch & { readonly log: SpecLog };
+
+function requestOf(input: Parameters<typeof globalThis.fetch>[0], init: RequestInit | undefined): { method: string; url: URL } {
+  const isRequest = typeof input === 'object' && !(input instanceof URL);
+  const method = (init?.method ?? (isRequest ? input.method : 'GET')).toUpperCase();
+  return { method, url: new URL(isRequest ? input.url : String(input)) };
+}
+
+/** Checks a fetched response's content type and body text against the expectation. */
+async function checkFetched(api: SpecApi, method: string, path: string, res: Response, allowUnmatched: SpecFetchOptions['allowUnmatched']): Promise<{ operation: string | null; errors: string[] }> {
+  const op = matchOperation(api, method, path);
+  let expected: ResponseExpectation;
+  if (op) {
+    expected = expectedResponse(op, res.status);
+  } else if (res.status >= 400) {
+    expected = { kind: 'json', schema: STANDARD_ERROR_SCHEMA, what: 'standard error response' };
+  } else {
+    const errors = allowUnmatched?.(method, path) ? [] : [`no ${api} operation matches ${method} ${path}`];
+    return { operation: null, errors };
+  }
+  const operation = op ? op.key : null;
+  if (expected.kind === 'undocumented') {
+    return { operation, errors: [`status ${res.status} is not documented (documented: ${expected.documented.join(', ')})`] };
+  }
+  const contentType = res.headers.get('content-type') ?? '';
+  const text = await res.clone().text();
+  if (expected.kind === 'other') {
+    const isJson = /\bjson\b/i.test(contentType);
+    const bad = isJson && expected.mediaTypes.length > 0 && text !== '';
+    return { operation, errors: bad ? [`${res.status} is documented as ${expected.mediaTypes.join(', ')}, got ${contentType}`] : [] };
+  }
+  if (!/^application\/json\b/i.test(contentType)) return { operation, errors: [`expected application/json, got "${contentType}"`] };
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { operation, errors: [`body is not valid JSON: ${JSON.stringify(text.slice(0, 200))}`] };
+  }
+  const result = check(expected.schema, body, operation ?? '', expected.what);
+  return { operation, errors: result.ok ? [] : result.errors };
+}
+
+/**
+ * A fetch for tests (e.g. matrix-js-sdk's `createClient({ fetchFn })`) that checks every response
+ * from `baseUrl` against the spec, records it in `log`, and rejects with an AssertionError when a
+ * body is off-spec. Callers that swallow fetch errors (the SDK retries them) should end with
+ * `log.assertClean()`. Requests to other origins pass through unchecked.
+ */
+export function specFetch(baseUrl: string, api: SpecApi, options: SpecFetchOptions = {}): SpecFetch {
+  const base = new URL(baseUrl);
+  const basePath = base.pathname.replace(/\/+$/, '');
+  const log = options.log ?? new SpecLog();
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const wrapped = async (input: Parameters<typeof globalThis.fetch>[0], init?: RequestInit): Promise<Response> => {
+    const { method, url } = requestOf(input, init);
+    const res = await doFetch(input, init);
+    if (url.origin !== base.origin || !url.pathname.startsWith(basePath)) return res;
+    const path = url.pathname.slice(basePath.length);
+    const { operation, errors } = await checkFetched(api, method, path, res, options.allowUnmatched);
+    const call = { api, operation, method, path, status: res.status };
+    log.calls.push(call);
+    if (errors.length > 0) {
+      log.failures.push({ ...call, errors });
+      const head = `${method} ${url.pathname}${url.search} → ${res.status} does not match the ${api} spec` +
+        (operation ? ` (${operation})` : '');
+      throw new AssertionError({ message: [head, ...errors.map((e) => `  - ${e}`)].join('\n') });
+    }
+    return res;
+  };
+  return Object.assign(wrapped, { log });
+}
