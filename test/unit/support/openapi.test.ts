@@ -15,7 +15,7 @@ import { isEventId, isMxcUri, isRoomAlias, isRoomId, isServerName, isUserId } fr
 
 const errorsOf = (r: ReturnType<typeof validateResponse>): string[] => (r.ok ? [] : r.errors);
 
-test('GET /_matrix/client/versions: valid and invalid bodies', () => {
+void test('GET /_matrix/client/versions: valid and invalid bodies', () => {
   const ok = validateResponse('client-server', 'GET', '/_matrix/client/versions', 200, {
     versions: ['v1.11', 'v1.19'],
     unstable_features: { 'org.example.feature': true },
@@ -33,7 +33,7 @@ test('GET /_matrix/client/versions: valid and invalid bodies', () => {
   assert.match(errorsOf(wrongType).join('\n'), /\/unstable_features\/org\.example\.feature must be boolean/);
 });
 
-test('POST /_matrix/client/v3/login: required fields and formats', () => {
+void test('POST /_matrix/client/v3/login: required fields and formats', () => {
   const good = { user_id: '@alice:example.org', access_token: 'syt_abc', device_id: 'DEVICE' };
   assert.equal(validateResponse('client-server', 'POST', '/_matrix/client/v3/login', 200, good).ok, true);
 
@@ -51,7 +51,7 @@ test('POST /_matrix/client/v3/login: required fields and formats', () => {
   assert.equal(validateResponse('client-server', 'GET', '/_matrix/client/v3/login', 200, { flows: 'm.login.password' }).ok, false);
 });
 
-test('GET /_matrix/client/v3/profile/{userId}: encoded user id, mxc format, custom fields', () => {
+void test('GET /_matrix/client/v3/profile/{userId}: encoded user id, mxc format, custom fields', () => {
   const path = '/_matrix/client/v3/profile/%40alice%3Aexample.org';
   const r = validateResponse('client-server', 'GET', path, 200, {
     displayname: 'Alice',
@@ -65,7 +65,7 @@ test('GET /_matrix/client/v3/profile/{userId}: encoded user id, mxc format, cust
   assert.match(errorsOf(badName).join('\n'), /\/displayname must be string/);
 });
 
-test('401 bodies: documented error schema, UIA schema, and the standard error fallback', () => {
+void test('401 bodies: documented error schema, UIA schema, and the standard error fallback', () => {
   const whoami = '/_matrix/client/v3/account/whoami';
   assert.equal(validateResponse('client-server', 'GET', whoami, 401, { errcode: 'M_UNKNOWN_TOKEN', error: 'Unknown token' }).ok, true);
   assert.match(errorsOf(validateResponse('client-server', 'GET', whoami, 401, { error: 'no code' })).join('\n'), /required property 'errcode'/);
@@ -83,7 +83,7 @@ test('401 bodies: documented error schema, UIA schema, and the standard error fa
   assert.match(errorsOf(badFallback).join('\n'), /standard error response: \/errcode must be string/);
 });
 
-test('path templates match percent-encoded user, room and event ids', () => {
+void test('path templates match percent-encoded user, room and event ids', () => {
   const cases: [SpecApi, string, string, string][] = [
     ['client-server', 'GET', '/_matrix/client/v3/rooms/%21room%3Aexample.org/event/%24abc%3Aexample.org', 'GET /_matrix/client/v3/rooms/{roomId}/event/{eventId}'],
     ['client-server', 'GET', '/_matrix/client/v3/rooms/!room:example.org/event/$abc', 'GET /_matrix/client/v3/rooms/{roomId}/event/{eventId}'],
@@ -109,7 +109,7 @@ test('path templates match percent-encoded user, room and event ids', () => {
   assert.equal(matchOperation('client-server', 'GET', '/_matrix/client/v3/rooms//joined_members'), null);
 });
 
-test('unknown operations are rejected, never validated as nothing', () => {
+void test('unknown operations are rejected, never validated as nothing', () => {
   const unknown = validateResponse('client-server', 'GET', '/_matrix/client/v3/no/such/endpoint', 200, {});
   assert.deepEqual(unknown, { ok: false, errors: ['no client-server operation matches GET /_matrix/client/v3/no/such/endpoint'] });
   // Right path, wrong method; right path, wrong API.
@@ -121,7 +121,7 @@ test('unknown operations are rejected, never validated as nothing', () => {
   );
 });
 
-test('status fallback: undocumented 2xx fails, undocumented errors use the standard shape', () => {
+void test('status fallback: undocumented 2xx fails, undocumented errors use the standard shape', () => {
   const undocumented = validateResponse('client-server', 'GET', '/_matrix/client/versions', 201, { versions: [] });
   assert.equal(undocumented.ok, false);
   assert.match(errorsOf(undocumented)[0] ?? '', /status 201 is not documented for GET \/_matrix\/client\/versions \(documented: 200\)/);
@@ -134,7 +134,7 @@ test('status fallback: undocumented 2xx fails, undocumented errors use the stand
   assert.equal(validateResponse('client-server', 'GET', '/_matrix/client/v3/login/sso/redirect', 302, undefined).ok, true);
 });
 
-test('status fallback: exact code, then a range, then default', () => {
+void test('status fallback: exact code, then a range, then default', () => {
   const schema = (required: string): object => ({ content: { 'application/json': { schema: { type: 'object', required: [required] } } } });
   const op: SpecOperation = {
     api: 'client-server',
@@ -155,7 +155,7 @@ test('status fallback: exact code, then a range, then default', () => {
   assert.equal(requiredOf(503), 'fallback');
 });
 
-test('every documented JSON response schema of the three APIs compiles', () => {
+void test('every documented JSON response schema of the three APIs compiles', () => {
   let schemas = 0;
   for (const api of ['client-server', 'server-server', 'application-service'] as const) {
     for (const op of listOperations(api)) {
@@ -171,7 +171,7 @@ test('every documented JSON response schema of the three APIs compiles', () => {
   assert.ok(schemas > 400, `only ${schemas} schemas found`);
 });
 
-test('Matrix formats follow the identifier grammar', () => {
+void test('Matrix formats follow the identifier grammar', () => {
   assert.ok(isUserId('@alice:example.org') && isUserId('@a=b/c:[::1]:8448') && isUserId('@Historical!:example.org'));
   assert.ok(!isUserId('@alice') && !isUserId('alice:example.org') && !isUserId('@:example.org') && !isUserId('@a:exa mple.org'));
   assert.ok(!isUserId(`@${'a'.repeat(250)}:example.org`));
@@ -186,7 +186,7 @@ test('Matrix formats follow the identifier grammar', () => {
 const jsonResponse = (status: number, body: unknown): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
-test('specFetch validates every response, logs operations, and throws on off-spec bodies', async () => {
+void test('specFetch validates every response, logs operations, and throws on off-spec bodies', async () => {
   const replies = new Map<string, Response>([
     ['/_matrix/client/versions', jsonResponse(200, { versions: ['v1.19'] })],
     ['/_matrix/client/v3/account/whoami', jsonResponse(200, { user_id: 'not-a-user' })],
@@ -227,7 +227,7 @@ test('specFetch validates every response, logs operations, and throws on off-spe
   allowing.log.assertClean();
 });
 
-test('coverage: operations exercised versus route templates the server implements', async () => {
+void test('coverage: operations exercised versus route templates the server implements', async () => {
   const fake = (async () => jsonResponse(200, { versions: ['v1.19'] })) as typeof fetch;
   const f = specFetch('http://hs.test/base/', 'client-server', { fetch: fake });
   await f('http://hs.test/base/_matrix/client/versions');
