@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createClient } from 'matrix-js-sdk';
 import {
   SpecLog,
   assertValidResponse,
@@ -242,4 +243,19 @@ void test('coverage: operations exercised versus route templates the server impl
   assert.deepEqual(f.log.missing([versions.key, profile.key]), [profile.key]);
   assert.throws(() => f.log.assertExercised([versions.key, profile.key]), /never exercised:\n {2}GET \/_matrix\/client\/v3\/profile\/\{userId\}/);
   f.log.assertExercised([versions.key], { successOnly: true });
+});
+
+void test('specFetch plugs into matrix-js-sdk as fetchFn and checks what the SDK receives', async () => {
+  const fake = (async (input: string | URL | Request) => {
+    const path = new URL(input instanceof Request ? input.url : String(input)).pathname;
+    if (path === '/_matrix/client/versions') return jsonResponse(200, { versions: ['v1.19'] });
+    return jsonResponse(200, { displayname: 5 });
+  }) as typeof fetch;
+  const fetchFn = specFetch('http://hs.test', 'client-server', { fetch: fake });
+  const client = createClient({ baseUrl: 'http://hs.test', fetchFn });
+  assert.deepEqual((await client.getVersions()).versions, ['v1.19']);
+  // The SDK wraps a rejected fetch in its own error; the log keeps the detail.
+  await assert.rejects(client.getProfileInfo('@alice:example.org'), /\/displayname must be string/);
+  assert.deepEqual([...fetchFn.log.exercised()], ['GET /_matrix/client/versions', 'GET /_matrix/client/v3/profile/{userId}']);
+  assert.deepEqual(fetchFn.log.failures.map((f) => f.path), ['/_matrix/client/v3/profile/%40alice%3Aexample.org']);
 });
