@@ -13,8 +13,10 @@ export interface StateResStore {
 }
 
 /** Longest stretch of synchronous work between yields, in ms (the budget is ~20 ms). */
-export const DEFAULT_SLICE_MS = 8;
-const CHECK_EVERY = 256;
+export const DEFAULT_SLICE_MS = 5;
+const CHECK_EVERY = 128;
+/** Largest batch asked of the store at once, so one answer never takes long to absorb. */
+const LOAD_BATCH = 2048;
 
 /** Counts steps and, every so often, says it is time to give the event loop a turn. */
 export class Yielder {
@@ -56,11 +58,21 @@ export class EventCache {
     return this.store.isRejected?.(id) ?? false;
   }
 
-  /** Fetches the ids not yet known, in one batch. */
+  /** Fetches the ids not yet known, in batches of at most LOAD_BATCH. */
   async load(ids: Iterable<string>): Promise<void> {
-    const want: string[] = [];
-    for (const id of ids) if (!this.events.has(id) && !this.missing.has(id)) want.push(id);
-    if (want.length === 0) return;
+    let want: string[] = [];
+    for (const id of ids) {
+      if (this.events.has(id) || this.missing.has(id)) continue;
+      want.push(id);
+      if (want.length >= LOAD_BATCH) {
+        await this.fetch(want);
+        want = [];
+      }
+    }
+    if (want.length > 0) await this.fetch(want);
+  }
+
+  private async fetch(want: readonly string[]): Promise<void> {
     const got = await this.store.getEvents(want);
     for (const id of want) {
       const ev = got.get(id);

@@ -25,21 +25,34 @@ export interface StateResOptions {
 }
 
 /** Unconflicted state map and conflicted state set (spec "Definitions"). */
-export function separate(stateSets: readonly StateMap[]): { unconflicted: Map<StateKey, string>; conflicted: Map<StateKey, Set<string>> } {
+export async function separate(
+  stateSets: readonly StateMap[],
+  y: Yielder = new Yielder(),
+): Promise<{ unconflicted: Map<StateKey, string>; conflicted: Map<StateKey, Set<string>> }> {
   const unconflicted = new Map<StateKey, string>();
   const conflicted = new Map<StateKey, Set<string>>();
-  const keys = new Set<StateKey>();
-  for (const s of stateSets) for (const k of s.keys()) keys.add(k);
-  for (const k of keys) {
+  const [first, ...rest] = stateSets;
+  if (!first) return { unconflicted, conflicted };
+  const conflict = (k: StateKey): void => {
+    if (conflicted.has(k)) return;
     const values = new Set<string>();
-    let missing = false;
     for (const s of stateSets) {
       const v = s.get(k);
-      if (v === undefined) missing = true;
-      else values.add(v);
+      if (v !== undefined) values.add(v);
     }
-    if (!missing && values.size === 1) unconflicted.set(k, [...values][0]!);
-    else conflicted.set(k, values);
+    conflicted.set(k, values);
+  };
+  for (const [k, v] of first) {
+    if (y.step()) await y.pause();
+    if (rest.every((s) => s.get(k) === v)) unconflicted.set(k, v);
+    else conflict(k);
+  }
+  // Keys some other set has but the first lacks are conflicted by definition.
+  for (const s of rest) {
+    for (const k of s.keys()) {
+      if (y.step()) await y.pause();
+      if (!first.has(k)) conflict(k);
+    }
   }
   return { unconflicted, conflicted };
 }
@@ -86,7 +99,10 @@ async function authDifference(
   const perSet: Set<string>[] = [];
   for (const s of stateSets) {
     const own: string[] = [];
-    for (const [k, v] of s) if (unconflicted.get(k) !== v) own.push(v);
+    for (const [k, v] of s) {
+      if (y.step()) await y.pause();
+      if (unconflicted.get(k) !== v) own.push(v);
+    }
     perSet.push(await cache.closure(own, y, (id) => common.has(id)));
   }
   const diff = new Set<string>();
@@ -173,7 +189,7 @@ export async function resolveStateV2(
   options: StateResOptions = {},
 ): Promise<Map<StateKey, string>> {
   const y = new Yielder(options.sliceMs);
-  const { unconflicted, conflicted } = separate(stateSets);
+  const { unconflicted, conflicted } = await separate(stateSets, y);
   if (conflicted.size === 0) return unconflicted;
   const cache = new EventCache(store);
   const conflictedIds = new Set<string>();
@@ -233,6 +249,9 @@ export async function resolveStateV2(
   partial = await iterativeAuthChecks(ordered, partial, cache, version, y, options.authOptions);
 
   // Step 5: unconflicted state always wins.
-  for (const [k, v] of unconflicted) partial.set(k, v);
+  for (const [k, v] of unconflicted) {
+    if (y.step()) await y.pause();
+    partial.set(k, v);
+  }
   return partial;
 }
