@@ -7,7 +7,7 @@
 import type { EventView, StateKey } from './pdu.ts';
 import { stateKey } from './pdu.ts';
 import type { RoomVersion } from './room-versions.ts';
-import { CREATE, JOIN_RULES, MEMBER, POWER_LEVELS } from './auth-events.ts';
+import { authEventPairs, CREATE, JOIN_RULES, MEMBER, POWER_LEVELS } from './auth-events.ts';
 import { authorize, type AuthOptions } from './auth-rules.ts';
 import { readPowerLevels, userLevel } from './power-levels.ts';
 import { asObject } from './auth-rules-common.ts';
@@ -237,9 +237,21 @@ export async function resolveStateV2(
   };
   const sortedPower = await lexicographicTopoSort([...edges.keys()].sort(), edges, powerLess, y);
 
-  // Step 2: v2 starts from the unconflicted state, v12 from an empty one.
-  await cache.load(unconflicted.values());
-  const base = version.stateRes === 'v2.1' ? new Map<StateKey, string>() : unconflicted;
+  // Step 2: v2 starts from the unconflicted state, v12 from an empty one. The auth checks read
+  // only the auth-event keys of the events they check, and the mainline only the power levels,
+  // so v2's base is cut down to those keys; step 5 lays the rest of the unconflicted state back.
+  const base = new Map<StateKey, string>();
+  if (version.stateRes !== 'v2.1') {
+    const wanted = new Set<StateKey>([stateKey(POWER_LEVELS, ''), stateKey(CREATE, '')]);
+    for (const id of full) {
+      for (const [t, k] of authEventPairs(cache.get(id)!, version)) wanted.add(stateKey(t, k));
+    }
+    for (const k of wanted) {
+      const v = unconflicted.get(k);
+      if (v !== undefined) base.set(k, v);
+    }
+    await cache.load(base.values());
+  }
   let partial = await iterativeAuthChecks(sortedPower, base, cache, version, y, options.authOptions);
 
   // Step 3–4: the rest, in mainline order of the resolved power levels, on top of that.
