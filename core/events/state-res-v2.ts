@@ -116,7 +116,7 @@ async function authDifference(
 }
 
 /** v12: events on auth-event paths between two conflicted events, endpoints included. */
-async function conflictedSubgraph(conflicted: ReadonlySet<string>, cache: EventCache, y: Yielder): Promise<Set<string>> {
+export async function conflictedSubgraph(conflicted: ReadonlySet<string>, cache: EventCache, y: Yielder): Promise<Set<string>> {
   const reachable = await cache.closure(conflicted, y);
   // Post-order DFS (explicit stack) so every auth event is decided before the events citing it.
   const leadsToConflict = new Set<string>();
