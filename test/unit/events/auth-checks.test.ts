@@ -13,7 +13,7 @@ import { ALICE, BOB, CAROL, RoomFixture, join, member, stateEv } from '../../sup
 
 const authOf = (room: RoomFixture, ev: EventView): EventView[] => ev.auth_events.map((id) => room.events.get(id)!);
 
-test('auth events selection (server-server-api "Auth events selection")', () => {
+void test('auth events selection (server-server-api "Auth events selection")', () => {
   const v11 = roomVersion('11')!;
   const v12 = roomVersion('12')!;
   const msg = { type: 'm.room.message', sender: BOB, content: {} };
@@ -36,7 +36,7 @@ test('auth events selection (server-server-api "Auth events selection")', () => 
   assert.deepEqual(selectAuthEvents(msg, (t) => (t === 'm.room.power_levels' ? '$pl' : undefined), v12), ['$pl']);
 });
 
-test('auth_events list: duplicates, unselectable kinds, rejected, missing create, other room (v12 3.1–3.5, v1 2.1–2.5)', () => {
+void test('auth_events list: duplicates, unselectable kinds, rejected, missing create, other room (v12 3.1–3.5, v1 2.1–2.5)', () => {
   for (const v of ROOM_VERSIONS.values()) {
     const room = RoomFixture.standard(v);
     const ev = room.build(join('@carol:c.example'));
@@ -55,7 +55,7 @@ test('auth_events list: duplicates, unselectable kinds, rejected, missing create
   }
 });
 
-test('PDU receipt: rejected by auth events, rejected by state before, soft failed by current state, accepted', () => {
+void test('PDU receipt: rejected by auth events, rejected by state before, soft failed by current state, accepted', () => {
   for (const v of ROOM_VERSIONS.values()) {
     const room = RoomFixture.standard(v);
     const before = new Map(room.state);

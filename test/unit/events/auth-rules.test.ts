@@ -638,7 +638,7 @@ const cases: Case[] = [
 
 for (const c of cases) {
   const versions = ALL.filter(c.versions ?? every);
-  test(`rule ${c.rule}: ${c.name} → ${c.allowed ? 'allow' : 'deny'}`, () => {
+  void test(`rule ${c.rule}: ${c.name} → ${c.allowed ? 'allow' : 'deny'}`, () => {
     assert.ok(versions.length > 0);
     for (const v of versions) {
       const { room, event, options } = c.run(v);
@@ -649,7 +649,7 @@ for (const c of cases) {
   });
 }
 
-test('malformed events and state are denied, never thrown', () => {
+void test('malformed events and state are denied, never thrown', () => {
   for (const v of ALL) {
     const room = RoomFixture.standard(v);
     const weird = [

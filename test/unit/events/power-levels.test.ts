@@ -17,7 +17,7 @@ const v10 = roomVersion('10')!;
 const v11 = roomVersion('11')!;
 const v12 = roomVersion('12')!;
 
-test('stringy levels (v1–v9): whitespace, sign and leading zeroes; rejected from v10', () => {
+void test('stringy levels (v1–v9): whitespace, sign and leading zeroes; rejected from v10', () => {
   for (const [raw, want] of [
     ['100', 100],
     ['000100', 100],
@@ -30,7 +30,7 @@ test('stringy levels (v1–v9): whitespace, sign and leading zeroes; rejected fr
   for (const bad of ['1.5', '1e3', '', '--1', 'abc', '+ 1']) assert.equal(parseLevel(bad, v1), null, bad);
 });
 
-test('floaty levels (v1–v9): truncated; non-finite rejected; v10 integers only', () => {
+void test('floaty levels (v1–v9): truncated; non-finite rejected; v10 integers only', () => {
   assert.equal(parseLevel(51146.98, v1), 51146);
   assert.equal(parseLevel(-3.7, v1), -3);
   assert.equal(parseLevel(Number.POSITIVE_INFINITY, v1), null);
@@ -41,7 +41,7 @@ test('floaty levels (v1–v9): truncated; non-finite rejected; v10 integers only
   assert.equal(parseLevel(null, v1), null);
 });
 
-test('defaults with and without a power levels event', () => {
+void test('defaults with and without a power levels event', () => {
   const create11 = fakeEvent({ type: 'm.room.create', sender: ALICE, state_key: '', content: {} });
   const none = readPowerLevels(undefined, v11);
   assert.equal(userLevel(none, ALICE, create11, v11), 100);
@@ -60,7 +60,7 @@ test('defaults with and without a power levels event', () => {
   assert.equal(notificationLevel(pl, 'room'), 7);
 });
 
-test('lenient reading: bad values fall back to defaults instead of failing', () => {
+void test('lenient reading: bad values fall back to defaults instead of failing', () => {
   const pl = readPowerLevels(fakeEvent({ type: 'm.room.power_levels', sender: ALICE, state_key: '', content: { ban: 'x', users: { [BOB]: '30' }, events: 7 } }), v9);
   assert.equal(pl.scalars.ban, 50);
   assert.equal(pl.users.get(BOB), 30);
@@ -69,7 +69,7 @@ test('lenient reading: bad values fall back to defaults instead of failing', () 
   assert.equal(strict.users.get(BOB), undefined);
 });
 
-test('creators: content.creator (v1–v10), sender (v11), sender + additional_creators with infinite power (v12)', () => {
+void test('creators: content.creator (v1–v10), sender (v11), sender + additional_creators with infinite power (v12)', () => {
   const c = (content: Record<string, unknown>) => fakeEvent({ type: 'm.room.create', sender: ALICE, state_key: '', content: content as never });
   assert.deepEqual([...roomCreators(c({ creator: BOB }), v9)], [BOB]);
   assert.deepEqual([...roomCreators(c({ creator: BOB }), v11)], [ALICE]);

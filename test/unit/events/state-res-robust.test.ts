@@ -2,7 +2,7 @@
 // auth cycles, and v12's conflicted state subgraph.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EventView, StateKey } from '../../../core/events/pdu.ts';
+import type { EventView, JsonObject, StateKey } from '../../../core/events/pdu.ts';
 import { stateKey } from '../../../core/events/pdu.ts';
 import { roomVersion } from '../../../core/events/room-versions.ts';
 import { resolveState } from '../../../core/events/state-res.ts';
@@ -13,11 +13,11 @@ import { MapStore } from '../../support/state-graph.ts';
 
 const ids = (room: RoomFixture): Map<StateKey, string> => new Map([...room.state].map(([k, e]) => [k, e.event_id]));
 
-test('a 30,000-deep power-levels chain resolves without overflowing the stack', async () => {
+void test('a 30,000-deep power-levels chain resolves without overflowing the stack', async () => {
   for (const id of ['11', '12']) {
     const v = roomVersion(id)!;
     const room = RoomFixture.standard(v);
-    const users = v.privilegedCreators ? {} : { [ALICE]: 100 };
+    const users: JsonObject = v.privilegedCreators ? {} : { [ALICE]: 100 };
     for (let i = 0; i < 30_000; i++) room.add(stateEv('m.room.power_levels', ALICE, { users, events_default: i % 2 }));
     const base = ids(room);
     const topic = room.build(stateEv('m.room.topic', ALICE, { topic: 'a' }));
@@ -33,7 +33,7 @@ test('a 30,000-deep power-levels chain resolves without overflowing the stack', 
   }
 });
 
-test('events the store lacks are left out; unconflicted state is kept', async () => {
+void test('events the store lacks are left out; unconflicted state is kept', async () => {
   for (const id of ['1', '11', '12']) {
     const v = roomVersion(id)!;
     const room = RoomFixture.standard(v);
@@ -46,7 +46,7 @@ test('events the store lacks are left out; unconflicted state is kept', async ()
   }
 });
 
-test('an auth cycle (malformed input) terminates', async () => {
+void test('an auth cycle (malformed input) terminates', async () => {
   const v = roomVersion('11')!;
   const room = RoomFixture.standard(v);
   const base = ids(room);
@@ -59,7 +59,7 @@ test('an auth cycle (malformed input) terminates', async () => {
   assert.ok(out.has(stateKey('m.room.create', '')));
 });
 
-test('v12 conflicted state subgraph: events on auth paths between conflicted events, endpoints included', async () => {
+void test('v12 conflicted state subgraph: events on auth paths between conflicted events, endpoints included', async () => {
   const mk = (id: string, auth: string[]): EventView =>
     fakeEvent({ type: 'm.room.member', sender: ALICE, state_key: id, content: {}, event_id: id, auth_events: auth });
   const events = new Map([mk('$c1', ['$x']), mk('$x', ['$c2', '$z']), mk('$c2', ['$w']), mk('$z', []), mk('$w', [])].map((e) => [e.event_id, e]));

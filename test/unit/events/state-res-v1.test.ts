@@ -8,7 +8,7 @@ import { A, B, E, endStateDiff, levels, memberNode, node } from '../../support/s
 
 const v1 = roomVersion('1')!;
 
-test('v1: power levels conflict — the first by (depth, descending sha1) is taken unchecked, later ones only while allowed', async () => {
+void test('v1: power levels conflict — the first by (depth, descending sha1) is taken unchecked, later ones only while allowed', async () => {
   // Bob's PB makes himself 100: never allowed after Alice's PA; and once PB is in R, Alice (now
   // equal to Bob) may not demote him. So the winner is whichever sorts first — v1's known flaw.
   const nodes = [
@@ -29,7 +29,7 @@ test('v1: power levels conflict — the first by (depth, descending sha1) is tak
   assert.deepEqual(actual, expected);
 });
 
-test('v1: join concurrent with closing the room survives (the key is not conflicted)', async () => {
+void test('v1: join concurrent with closing the room survives (the key is not conflicted)', async () => {
   const { actual, expected } = await endStateDiff(
     v1,
     [node('JR', A, 'm.room.join_rules', '', { join_rule: 'private' }), memberNode('ME', E, E, 'join')],
@@ -42,7 +42,7 @@ test('v1: join concurrent with closing the room survives (the key is not conflic
   assert.deepEqual(new Map([...actual].sort()), new Map([...expected].sort()));
 });
 
-test('v1: other conflicts pick the deepest event that passes auth', async () => {
+void test('v1: other conflicts pick the deepest event that passes auth', async () => {
   const { actual, expected } = await endStateDiff(
     v1,
     [

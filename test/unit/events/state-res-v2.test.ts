@@ -139,7 +139,7 @@ const scenarios: Scenario[] = [
 
 for (const s of scenarios) {
   for (const v of VERSIONS) {
-    test(`state res (room v${v.id}): ${s.name}`, async () => {
+    void test(`state res (room v${v.id}): ${s.name}`, async () => {
       const { actual, expected } = await endStateDiff(v, s.nodes(v), s.edges, s.expected);
       assert.deepEqual(new Map([...actual].sort()), new Map([...expected].sort()));
     });
