@@ -1,0 +1,205 @@
+// Graph plumbing for state resolution: an event cache filled through an async store, auth-chain
+// walks with explicit stacks (30k-event chains must not overflow the call stack), a binary heap
+// for Kahn's algorithm, and a cooperative yielder that keeps the event loop responsive.
+
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { EventView } from './pdu.ts';
+
+/** Where state resolution gets events. Unknown ids are simply absent from the answer. */
+export interface StateResStore {
+  getEvents(ids: readonly string[]): Promise<ReadonlyMap<string, EventView>> | ReadonlyMap<string, EventView>;
+  /** Events rejected on receipt; rejected auth events are never used as a fallback in auth checks. */
+  isRejected?(eventId: string): boolean;
+}
+
+/** Longest stretch of synchronous work between yields, in ms (the budget is ~20 ms). */
+export const DEFAULT_SLICE_MS = 5;
+const CHECK_EVERY = 128;
+/** Largest batch asked of the store at once, so one answer never takes long to absorb. */
+const LOAD_BATCH = 2048;
+
+/** Counts steps and, every so often, says it is time to give the event loop a turn. */
+export class Yielder {
+  private steps = 0;
+  private last = performance.now();
+  private readonly sliceMs: number;
+
+  constructor(sliceMs = DEFAULT_SLICE_MS) {
+    this.sliceMs = sliceMs;
+  }
+
+  /** Synchronous and cheap: true when the caller should `await pause()`. */
+  step(): boolean {
+    this.steps += 1;
+    if (this.steps % CHECK_EVERY !== 0) return false;
+    return performance.now() - this.last >= this.sliceMs;
+  }
+
+  async pause(): Promise<void> {
+    await nextTurn();
+    this.last = performance.now();
+  }
+}
+
+export class EventCache {
+  private readonly events = new Map<string, EventView>();
+  private readonly missing = new Set<string>();
+  private readonly store: StateResStore;
+
+  constructor(store: StateResStore) {
+    this.store = store;
+  }
+
+  get(id: string): EventView | undefined {
+    return this.events.get(id);
+  }
+
+  isRejected(id: string): boolean {
+    return this.store.isRejected?.(id) ?? false;
+  }
+
+  /** Fetches the ids not yet known, in batches of at most LOAD_BATCH. */
+  async load(ids: Iterable<string>): Promise<void> {
+    let want: string[] = [];
+    for (const id of ids) {
+      if (this.events.has(id) || this.missing.has(id)) continue;
+      want.push(id);
+      if (want.length >= LOAD_BATCH) {
+        await this.fetch(want);
+        want = [];
+      }
+    }
+    if (want.length > 0) await this.fetch(want);
+  }
+
+  private async fetch(want: readonly string[]): Promise<void> {
+    const got = await this.store.getEvents(want);
+    for (const id of want) {
+      const ev = got.get(id);
+      if (ev && ev.event_id === id) this.events.set(id, ev);
+      else this.missing.add(id);
+    }
+  }
+
+  /**
+   * The events reachable from `starts` through auth_events, `starts` included, breadth-first
+   * one batch per level. `stop(id)` prunes a node and everything only reachable through it.
+   */
+  async closure(starts: Iterable<string>, y: Yielder, stop?: (id: string) => boolean): Promise<Set<string>> {
+    const seen = new Set<string>();
+    let frontier: string[] = [];
+    for (const id of starts) {
+      if (seen.has(id) || stop?.(id)) continue;
+      seen.add(id);
+      frontier.push(id);
+    }
+    while (frontier.length > 0) {
+      await this.load(frontier);
+      const next: string[] = [];
+      for (const id of frontier) {
+        if (y.step()) await y.pause();
+        const ev = this.events.get(id);
+        if (!ev) continue;
+        for (const a of ev.auth_events) {
+          if (seen.has(a) || stop?.(a)) continue;
+          seen.add(a);
+          next.push(a);
+        }
+      }
+      frontier = next;
+    }
+    for (const id of seen) if (!this.events.has(id)) seen.delete(id);
+    return seen;
+  }
+}
+
+/** A binary min-heap under `less`. */
+export class Heap<T> {
+  private readonly items: T[] = [];
+  private readonly less: (a: T, b: T) => boolean;
+
+  constructor(less: (a: T, b: T) => boolean) {
+    this.less = less;
+  }
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(x: T): void {
+    const a = this.items;
+    a.push(x);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(a[i]!, a[p]!)) break;
+      [a[i], a[p]] = [a[p]!, a[i]!];
+      i = p;
+    }
+  }
+
+  pop(): T | undefined {
+    const a = this.items;
+    if (a.length === 0) return undefined;
+    const top = a[0];
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.less(a[l]!, a[m]!)) m = l;
+        if (r < a.length && this.less(a[r]!, a[m]!)) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+/**
+ * Kahn's algorithm over `edges` (node → the nodes it depends on, i.e. its auth events), always
+ * taking the `less`-smallest ready node: the lexicographically smallest topological order,
+ * dependencies first. Nodes on a cycle (only possible with malformed input) come last, in `less` order.
+ */
+export async function lexicographicTopoSort(
+  nodes: readonly string[],
+  edges: ReadonlyMap<string, readonly string[]>,
+  less: (a: string, b: string) => boolean,
+  y: Yielder,
+): Promise<string[]> {
+  const pending = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  for (const n of nodes) {
+    const deps = edges.get(n) ?? [];
+    pending.set(n, deps.length);
+    for (const d of deps) {
+      const list = dependents.get(d);
+      if (list) list.push(n);
+      else dependents.set(d, [n]);
+    }
+  }
+  const heap = new Heap<string>(less);
+  for (const n of nodes) if (pending.get(n) === 0) heap.push(n);
+  const out: string[] = [];
+  while (heap.size > 0) {
+    if (y.step()) await y.pause();
+    const n = heap.pop()!;
+    out.push(n);
+    for (const d of dependents.get(n) ?? []) {
+      const left = pending.get(d)! - 1;
+      pending.set(d, left);
+      if (left === 0) heap.push(d);
+    }
+  }
+  if (out.length < nodes.length) {
+    const done = new Set(out);
+    const rest = nodes.filter((n) => !done.has(n)).sort((a, b) => (less(a, b) ? -1 : less(b, a) ? 1 : 0));
+    out.push(...rest);
+  }
+  return out;
+}
