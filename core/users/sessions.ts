@@ -63,7 +63,7 @@ export class SessionsService implements SessionsApi, UsersForAuth {
    * "Relationship between access tokens and devices": a reused device id loses its old tokens.
    */
   async issue(q: Queryable, req: IssueRequest): Promise<IssuedSession> {
-    const { store, config, now } = this.#ctx;
+    const { store, now } = this.#ctx;
     const t = now();
     const deviceId = req.deviceId ?? newDeviceId();
     const created = await store.ensureDevice(q, req.userId, deviceId, req.initialDisplayName ?? null, t);
