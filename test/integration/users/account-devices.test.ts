@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { challenge, CLIENT, PASSWORD, passwordAuth, rejectsWith, setup, uiaSession, type Fixture } from './fixture.ts';
 import type { Requester } from '../../../core/spec/endpoint.ts';
 
-describe('password change, devices and their UIA', () => {
+void describe('password change, devices and their UIA', () => {
   let f: Fixture;
   const deletedDevices: string[][] = [];
   const login = (deviceId?: string, password = PASSWORD) =>
@@ -16,7 +16,7 @@ describe('password change, devices and their UIA', () => {
   });
   after(() => f.drop());
 
-  test('devices: list, get, rename, unknown device', async () => {
+  void test('devices: list, get, rename, unknown device', async () => {
     const r = await login('TABLET');
     const who = await f.requester(r.access_token);
     await f.users.devices.updateDevice(who, 'TABLET', 'My tablet');
@@ -31,7 +31,7 @@ describe('password change, devices and their UIA', () => {
     await rejectsWith(() => f.users.devices.getDevice(frank, 'TABLET'), 'M_NOT_FOUND');
   });
 
-  test('deleting a device needs the password and kills its tokens', async () => {
+  void test('deleting a device needs the password and kills its tokens', async () => {
     const victim = await login('OLDPHONE');
     const r = await login();
     const who = await f.requester(r.access_token);
@@ -51,7 +51,7 @@ describe('password change, devices and their UIA', () => {
     await f.users.devices.deleteDevices(who, ['OLDPHONE'], passwordAuth(s, 'erin'));
   });
 
-  test('a UIA session is bound to its operation and its parameters', async () => {
+  void test('a UIA session is bound to its operation and its parameters', async () => {
     await login('A1');
     await login('A2');
     const r = await login();
@@ -67,7 +67,7 @@ describe('password change, devices and their UIA', () => {
     await rejectsWith(() => f.users.devices.deleteDevices(who, ['A1'], { session: 'made-up' }), 'M_UNKNOWN');
   });
 
-  test('a session whose stages are done completes on a bare {session} retry', async () => {
+  void test('a session whose stages are done completes on a bare {session} retry', async () => {
     const input = { kind: 'user' as const, username: 'gina', inhibitLogin: true, refreshToken: false };
     const s = await uiaSession(() => f.users.registration.register(input, CLIENT));
     // The stage completes but the request lacks a password: the session keeps the completed stage.
@@ -76,7 +76,7 @@ describe('password change, devices and their UIA', () => {
     assert.equal(r.user_id, '@gina:test.example');
   });
 
-  test('POST /delete_devices removes several devices at once', async () => {
+  void test('POST /delete_devices removes several devices at once', async () => {
     await login('C1');
     await login('C2');
     const r = await login();
@@ -87,7 +87,7 @@ describe('password change, devices and their UIA', () => {
     assert.ok(!ids.includes('C1') && !ids.includes('C2'));
   });
 
-  test('appservices delete devices without UIA', async () => {
+  void test('appservices delete devices without UIA', async () => {
     await login('D1');
     const r = await login();
     const who: Requester = { ...(await f.requester(r.access_token)), appserviceId: 'bridge' };
@@ -95,7 +95,7 @@ describe('password change, devices and their UIA', () => {
     await rejectsWith(() => f.users.devices.getDevice(who, 'D1'), 'M_NOT_FOUND');
   });
 
-  test('password change: policy first, then UIA; other devices are logged out by default', async () => {
+  void test('password change: policy first, then UIA; other devices are logged out by default', async () => {
     const other = await login('OTHER');
     const r = await login('CURRENT');
     const who = await f.requester(r.access_token);
@@ -119,7 +119,7 @@ describe('password change, devices and their UIA', () => {
     await login(undefined, PASSWORD);
   });
 
-  test('deactivation with erase removes the profile', async () => {
+  void test('deactivation with erase removes the profile', async () => {
     const r = await f.users.sessions.login({ type: 'm.login.password', user: 'frank', password: PASSWORD, refreshToken: false }, CLIENT);
     const who = await f.requester(r.access_token);
     const s = await uiaSession(() => f.users.account.deactivate(who, { erase: true }));

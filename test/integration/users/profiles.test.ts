@@ -4,7 +4,7 @@ import { rejectsWith, setup, type Fixture } from './fixture.ts';
 import type { Requester } from '../../../core/spec/endpoint.ts';
 import { MAX_PROFILE_BYTES } from '../../../core/users/profiles.ts';
 
-describe('profiles', () => {
+void describe('profiles', () => {
   let f: Fixture;
   let alice: Requester;
   const changes: [string, string, unknown][] = [];
@@ -17,13 +17,13 @@ describe('profiles', () => {
   });
   after(() => f.drop());
 
-  test('a new account has its localpart as display name and no avatar', async () => {
+  void test('a new account has its localpart as display name and no avatar', async () => {
     assert.deepEqual(await f.users.profiles.getProfile(ALICE), { displayname: 'alice' });
     assert.equal(await f.users.profiles.getProfileField(ALICE, 'displayname'), 'alice');
     await rejectsWith(() => f.users.profiles.getProfileField(ALICE, 'avatar_url'), 'M_NOT_FOUND');
   });
 
-  test('set display name, avatar, time zone and custom fields', async () => {
+  void test('set display name, avatar, time zone and custom fields', async () => {
     await f.users.profiles.setProfileField(alice, ALICE, 'displayname', 'Alice Liddell');
     await f.users.profiles.setProfileField(alice, ALICE, 'avatar_url', 'mxc://test.example/abc123');
     await f.users.profiles.setProfileField(alice, ALICE, 'm.tz', 'Europe/London');
@@ -37,7 +37,7 @@ describe('profiles', () => {
     assert.deepEqual(changes.at(-1), [ALICE, 'org.example.pets', { cats: 2 }]);
   });
 
-  test('an empty string clears avatar_url and displayname; DELETE removes a field', async () => {
+  void test('an empty string clears avatar_url and displayname; DELETE removes a field', async () => {
     await f.users.profiles.setProfileField(alice, ALICE, 'avatar_url', '');
     await rejectsWith(() => f.users.profiles.getProfileField(ALICE, 'avatar_url'), 'M_NOT_FOUND');
     await f.users.profiles.deleteProfileField(alice, ALICE, 'org.example.pets');
@@ -45,7 +45,7 @@ describe('profiles', () => {
     assert.deepEqual(changes.at(-1), [ALICE, 'org.example.pets', null]);
   });
 
-  test('values are validated', async () => {
+  void test('values are validated', async () => {
     await rejectsWith(() => f.users.profiles.setProfileField(alice, ALICE, 'avatar_url', 'https://example.org/a.png'), 'M_INVALID_PARAM');
     await rejectsWith(() => f.users.profiles.setProfileField(alice, ALICE, 'avatar_url', 42), 'M_BAD_JSON');
     await rejectsWith(() => f.users.profiles.setProfileField(alice, ALICE, 'displayname', 'x'.repeat(257)), 'M_INVALID_PARAM');
@@ -53,7 +53,7 @@ describe('profiles', () => {
     await rejectsWith(() => f.users.profiles.setProfileField(alice, ALICE, 'Bad Key', 'x'), 'M_INVALID_PARAM');
   });
 
-  test('the whole profile stays under 64 KiB', async () => {
+  void test('the whole profile stays under 64 KiB', async () => {
     await f.users.profiles.setProfileField(alice, ALICE, 'org.example.big', 'x'.repeat(MAX_PROFILE_BYTES - 200));
     const e = await rejectsWith(() => f.users.profiles.setProfileField(alice, ALICE, 'org.example.more', 'y'.repeat(500)), 'M_TOO_LARGE');
     assert.equal(e.status, 400);
@@ -62,7 +62,7 @@ describe('profiles', () => {
     await f.users.profiles.setProfileField(alice, ALICE, 'org.example.more', 'y'.repeat(500));
   });
 
-  test("only the owner may change a profile; unknown users are M_NOT_FOUND", async () => {
+  void test("only the owner may change a profile; unknown users are M_NOT_FOUND", async () => {
     await rejectsWith(() => f.users.profiles.setProfileField(alice, '@bob:test.example', 'displayname', 'Mallory'), 'M_FORBIDDEN');
     await rejectsWith(() => f.users.profiles.deleteProfileField(alice, '@bob:test.example', 'displayname'), 'M_FORBIDDEN');
     assert.equal(await f.users.profiles.getProfileField('@bob:test.example', 'displayname'), 'bob');

@@ -12,7 +12,7 @@ const base = (over: Partial<RegisterInput> = {}): RegisterInput => ({
   ...over,
 });
 
-describe('open registration', () => {
+void describe('open registration', () => {
   let f: Fixture;
   before(async () => {
     f = await setup({ registration: { reservedLocalparts: ['admin'], minPasswordLength: 8 } }, {
@@ -21,7 +21,7 @@ describe('open registration', () => {
   });
   after(() => f.drop());
 
-  test('a request without auth gets the dummy flow, then registers and logs in', async () => {
+  void test('a request without auth gets the dummy flow, then registers and logs in', async () => {
     const body = await challenge(() => f.users.registration.register(base(), CLIENT));
     assert.deepEqual(body.flows, [{ stages: ['m.login.dummy'] }]);
     assert.deepEqual(body.params, {});
@@ -41,30 +41,30 @@ describe('open registration', () => {
     assert.deepEqual(await f.users.profiles.getProfile('@alice:test.example'), { displayname: 'alice' });
   });
 
-  test('the dummy stage may be sent without a session', async () => {
+  void test('the dummy stage may be sent without a session', async () => {
     const r = await f.users.registration.register(base({ username: 'nosession', auth: { type: 'm.login.dummy' } }), CLIENT);
     assert.equal(r.user_id, '@nosession:test.example');
   });
 
-  test('a completed session cannot be reused', async () => {
+  void test('a completed session cannot be reused', async () => {
     const session = await uiaSession(() => f.users.registration.register(base({ username: 'reuse1' }), CLIENT));
     await f.users.registration.register(base({ username: 'reuse1', auth: { type: 'm.login.dummy', session } }), CLIENT);
     await rejectsWith(() => f.users.registration.register(base({ username: 'reuse2', auth: { type: 'm.login.dummy', session } }), CLIENT), 'M_UNKNOWN');
   });
 
-  test('an expired session is refused', async () => {
+  void test('an expired session is refused', async () => {
     const session = await uiaSession(() => f.users.registration.register(base({ username: 'late' }), CLIENT));
     f.clock.now += f.config.auth.uiaSessionLifetimeMs + 1;
     await rejectsWith(() => f.users.registration.register(base({ username: 'late', auth: { type: 'm.login.dummy', session } }), CLIENT), 'M_UNKNOWN');
   });
 
-  test('a stage that is not offered is refused with M_UNAUTHORIZED', async () => {
+  void test('a stage that is not offered is refused with M_UNAUTHORIZED', async () => {
     const body = await challenge(() => f.users.registration.register(base({ username: 'bob', auth: { type: 'm.login.registration_token', token: 'x' } }), CLIENT));
     assert.equal(body.errcode, 'M_UNAUTHORIZED');
     assert.equal(body.completed, undefined);
   });
 
-  test('username checks run before authentication', async () => {
+  void test('username checks run before authentication', async () => {
     await f.signUp('taken');
     await rejectsWith(() => f.users.registration.register(base({ username: 'taken' }), CLIENT), 'M_USER_IN_USE');
     await rejectsWith(() => f.users.registration.register(base({ username: 'TAKEN' }), CLIENT), 'M_USER_IN_USE');
@@ -76,19 +76,19 @@ describe('open registration', () => {
     await rejectsWith(() => f.users.registration.register(base({ username: 'weak', password: 'short' }), CLIENT), 'M_WEAK_PASSWORD');
   });
 
-  test('upper-case usernames map to lower-case ids', async () => {
+  void test('upper-case usernames map to lower-case ids', async () => {
     const r = await f.signUp('MixedCase');
     assert.equal(r.user_id, '@mixedcase:test.example');
   });
 
-  test('no username: a localpart is generated; no password: M_MISSING_PARAM after auth', async () => {
+  void test('no username: a localpart is generated; no password: M_MISSING_PARAM after auth', async () => {
     const session = await uiaSession(() => f.users.registration.register(base({ username: undefined }), CLIENT));
     const r = await f.users.registration.register(base({ username: undefined, auth: { type: 'm.login.dummy', session } }), CLIENT);
     assert.match(r.user_id, /^@[a-z0-9]{12}:test\.example$/);
     await rejectsWith(() => f.users.registration.register(base({ username: 'nopw', password: undefined, auth: { type: 'm.login.dummy' } }), CLIENT), 'M_MISSING_PARAM');
   });
 
-  test('inhibit_login returns only the user id; refresh_token returns a refresh token', async () => {
+  void test('inhibit_login returns only the user id; refresh_token returns a refresh token', async () => {
     const r = await f.users.registration.register(base({ username: 'quiet', inhibitLogin: true, auth: { type: 'm.login.dummy' } }), CLIENT);
     assert.deepEqual(r, { user_id: '@quiet:test.example', home_server: 'test.example' });
     const s = await f.users.registration.register(base({ username: 'fresh', refreshToken: true, auth: { type: 'm.login.dummy' } }), CLIENT);
@@ -96,11 +96,11 @@ describe('open registration', () => {
     assert.equal(s.expires_in_ms, f.config.auth.accessTokenLifetimeMs);
   });
 
-  test('guests are refused', async () => {
+  void test('guests are refused', async () => {
     await rejectsWith(() => f.users.registration.register(base({ kind: 'guest' }), CLIENT), 'M_GUEST_ACCESS_FORBIDDEN');
   });
 
-  test('availability check', async () => {
+  void test('availability check', async () => {
     await f.users.registration.checkUsernameAvailable('free');
     await rejectsWith(() => f.users.registration.checkUsernameAvailable('taken'), 'M_USER_IN_USE');
     await rejectsWith(() => f.users.registration.checkUsernameAvailable('no way'), 'M_INVALID_USERNAME');
@@ -108,20 +108,20 @@ describe('open registration', () => {
   });
 });
 
-describe('disabled registration', () => {
+void describe('disabled registration', () => {
   let f: Fixture;
   before(async () => {
     f = await setup({ registration: { mode: 'disabled' } });
   });
   after(() => f.drop());
 
-  test('is refused with M_FORBIDDEN', async () => {
+  void test('is refused with M_FORBIDDEN', async () => {
     const e = await rejectsWith(() => f.users.registration.register(base(), CLIENT), 'M_FORBIDDEN');
     assert.equal(e.status, 403);
   });
 });
 
-describe('token-gated registration', () => {
+void describe('token-gated registration', () => {
   let f: Fixture;
   before(async () => {
     f = await setup({ registration: { mode: 'token' } });
@@ -129,7 +129,7 @@ describe('token-gated registration', () => {
   });
   after(() => f.drop());
 
-  test('offers the registration token flow and checks token validity', async () => {
+  void test('offers the registration token flow and checks token validity', async () => {
     const body = await challenge(() => f.users.registration.register(base(), CLIENT));
     assert.deepEqual(body.flows, [{ stages: ['m.login.registration_token'] }]);
     assert.equal(await f.users.registration.isRegistrationTokenValid('once'), true);
@@ -141,7 +141,7 @@ describe('token-gated registration', () => {
     assert.equal(failed.session, body.session);
   });
 
-  test('a token with one use registers one account', async () => {
+  void test('a token with one use registers one account', async () => {
     const r = await f.users.registration.register(base({ username: 'first', auth: { type: 'm.login.registration_token', token: 'once' } }), CLIENT);
     assert.equal(r.user_id, '@first:test.example');
     assert.equal(await f.users.registration.isRegistrationTokenValid('once'), false);
@@ -151,7 +151,7 @@ describe('token-gated registration', () => {
     assert.equal(again.errcode, 'M_UNAUTHORIZED');
   });
 
-  test('a pending use is held by its session and given back when the session expires', async () => {
+  void test('a pending use is held by its session and given back when the session expires', async () => {
     await f.users.registration.createRegistrationToken('pending', 1, null);
     // The token stage completes, then the request fails for lack of a password: the use stays reserved.
     await rejectsWith(
@@ -164,7 +164,7 @@ describe('token-gated registration', () => {
     assert.equal(await f.users.registration.isRegistrationTokenValid('pending'), true);
   });
 
-  test('expired tokens are invalid', async () => {
+  void test('expired tokens are invalid', async () => {
     await f.users.registration.createRegistrationToken('expiring', null, f.clock.now + 1000);
     assert.equal(await f.users.registration.isRegistrationTokenValid('expiring'), true);
     f.clock.now += 1000;

@@ -12,7 +12,7 @@ const pw = (user: string, over: Partial<LoginInput> = {}): LoginInput => ({
   ...over,
 });
 
-describe('login and tokens', () => {
+void describe('login and tokens', () => {
   let f: Fixture;
   before(async () => {
     f = await setup({ admins: ['@boss:test.example'], auth: { accessTokenLifetimeMs: 60_000, refreshTokenLifetimeMs: 600_000 } });
@@ -21,11 +21,11 @@ describe('login and tokens', () => {
   });
   after(() => f.drop());
 
-  test('GET /login lists the password flow', () => {
+  void test('GET /login lists the password flow', () => {
     assert.deepEqual(f.users.sessions.loginFlows(), { flows: [{ type: 'm.login.password' }] });
   });
 
-  test('login by localpart, full id and the deprecated user field', async () => {
+  void test('login by localpart, full id and the deprecated user field', async () => {
     for (const input of [pw('alice'), pw('@alice:test.example'), pw('ALICE'), { ...pw('x'), identifier: undefined, user: 'alice' }]) {
       const r = await f.users.sessions.login(input, CLIENT);
       assert.equal(r.user_id, '@alice:test.example');
@@ -36,7 +36,7 @@ describe('login and tokens', () => {
     }
   });
 
-  test('wrong password, unknown user, other server, bad type and 3PIDs are refused', async () => {
+  void test('wrong password, unknown user, other server, bad type and 3PIDs are refused', async () => {
     await rejectsWith(() => f.users.sessions.login(pw('alice', { password: 'nope' }), CLIENT), 'M_FORBIDDEN');
     await rejectsWith(() => f.users.sessions.login(pw('nobody'), CLIENT), 'M_FORBIDDEN');
     await rejectsWith(() => f.users.sessions.login(pw('@alice:elsewhere.example'), CLIENT), 'M_FORBIDDEN');
@@ -48,7 +48,7 @@ describe('login and tokens', () => {
     );
   });
 
-  test('reusing a device id keeps the device and kills its old tokens', async () => {
+  void test('reusing a device id keeps the device and kills its old tokens', async () => {
     const a = await f.users.sessions.login(pw('alice', { deviceId: 'LAPTOP', initialDeviceDisplayName: 'Laptop' }), CLIENT);
     const b = await f.users.sessions.login(pw('alice', { deviceId: 'LAPTOP', initialDeviceDisplayName: 'Ignored' }), CLIENT);
     assert.equal(b.device_id, 'LAPTOP');
@@ -57,18 +57,18 @@ describe('login and tokens', () => {
     assert.deepEqual(await f.users.devices.getDevice(who, 'LAPTOP'), { device_id: 'LAPTOP', display_name: 'Laptop' });
   });
 
-  test('resolving a token records the device as seen', async () => {
+  void test('resolving a token records the device as seen', async () => {
     const r = await f.users.sessions.login(pw('alice', { deviceId: 'SEEN' }), CLIENT);
     await f.users.sessions.resolveAccessToken(r.access_token, { ip: '192.0.2.7', userAgent: 'ua' });
     const who = await f.requester(r.access_token);
     assert.deepEqual(await f.users.devices.getDevice(who, 'SEEN'), { device_id: 'SEEN', last_seen_ip: '192.0.2.7', last_seen_ts: f.clock.now });
   });
 
-  test('unknown tokens resolve to null', async () => {
+  void test('unknown tokens resolve to null', async () => {
     assert.equal(await f.users.sessions.resolveAccessToken('syt_nope'), null);
   });
 
-  test('refresh-token sessions expire (soft logout) and rotate', async () => {
+  void test('refresh-token sessions expire (soft logout) and rotate', async () => {
     const r = await f.users.sessions.login(pw('alice', { refreshToken: true }), CLIENT);
     assert.equal(r.expires_in_ms, 60_000);
     const r1 = r.refresh_token!;
@@ -94,7 +94,7 @@ describe('login and tokens', () => {
     await rejectsWith(() => f.users.sessions.refresh(n1b.refresh_token), 'M_UNKNOWN_TOKEN');
   });
 
-  test('an old access token dies once the refreshed one is used', async () => {
+  void test('an old access token dies once the refreshed one is used', async () => {
     const r = await f.users.sessions.login(pw('alice', { refreshToken: true }), CLIENT);
     const n = await f.users.sessions.refresh(r.refresh_token!);
     await f.requester(r.access_token); // still alive: the new token is unused
@@ -102,7 +102,7 @@ describe('login and tokens', () => {
     assert.equal(await f.users.sessions.resolveAccessToken(r.access_token), null);
   });
 
-  test('an expired refresh token is a soft logout', async () => {
+  void test('an expired refresh token is a soft logout', async () => {
     const r = await f.users.sessions.login(pw('alice', { refreshToken: true }), CLIENT);
     f.clock.now += 600_000;
     const e = await rejectsWith(() => f.users.sessions.refresh(r.refresh_token!), 'M_UNKNOWN_TOKEN');
@@ -112,7 +112,7 @@ describe('login and tokens', () => {
     assert.equal(unknown.extra.soft_logout, undefined);
   });
 
-  test('logout deletes the device and its tokens; logout/all every device', async () => {
+  void test('logout deletes the device and its tokens; logout/all every device', async () => {
     const a = await f.users.sessions.login(pw('alice'), CLIENT);
     const b = await f.users.sessions.login(pw('alice'), CLIENT);
     await f.users.sessions.logout(await f.requester(a.access_token));
@@ -123,13 +123,13 @@ describe('login and tokens', () => {
     assert.equal(await f.users.sessions.resolveAccessToken(b.access_token), null);
   });
 
-  test('admins come from config or the is_admin flag', async () => {
+  void test('admins come from config or the is_admin flag', async () => {
     assert.equal(await f.users.sessions.isAdmin('@boss:test.example' as never), true);
     assert.equal(await f.users.sessions.isAdmin('@alice:test.example' as never), false);
   });
 });
 
-describe('per-account login throttling and deactivation', () => {
+void describe('per-account login throttling and deactivation', () => {
   let f: Fixture;
   before(async () => {
     f = await setup();
@@ -138,7 +138,7 @@ describe('per-account login throttling and deactivation', () => {
   });
   after(() => f.drop());
 
-  test('repeated failures lock the account with M_LIMIT_EXCEEDED, even for the right password', async () => {
+  void test('repeated failures lock the account with M_LIMIT_EXCEEDED, even for the right password', async () => {
     for (let i = 0; i < LOGIN_FAILURE_BURST; i++) {
       await rejectsWith(() => f.users.sessions.login(pw('carol', { password: 'wrong' }), CLIENT), 'M_FORBIDDEN');
     }
@@ -148,7 +148,7 @@ describe('per-account login throttling and deactivation', () => {
     await f.users.sessions.login(pw('carol'), CLIENT);
   });
 
-  test('a deactivated user cannot log in and loses every token', async () => {
+  void test('a deactivated user cannot log in and loses every token', async () => {
     const r = await f.users.sessions.login(pw('dave'), CLIENT);
     const who = await f.requester(r.access_token);
     const session = await uiaSession(() => f.users.account.deactivate(who, { erase: false }));

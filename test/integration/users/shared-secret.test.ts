@@ -5,7 +5,7 @@ import { NONCE_LIFETIME_MS, sharedSecretMac } from '../../../core/users/shared-s
 
 const SECRET = 'a shared secret';
 
-describe('shared-secret registration', () => {
+void describe('shared-secret registration', () => {
   let f: Fixture;
   before(async () => {
     f = await setup({ registration: { mode: 'disabled', sharedSecret: SECRET } });
@@ -17,7 +17,7 @@ describe('shared-secret registration', () => {
     return { nonce, ...fields, mac: sharedSecretMac(secret, { nonce, ...fields }) };
   };
 
-  test('registers an admin with a correct MAC, even when registration is disabled', async () => {
+  void test('registers an admin with a correct MAC, even when registration is disabled', async () => {
     const r = await f.users.sharedSecret.register(await request({ username: 'root', password: 'pw', admin: true, displayname: 'The Root' }));
     assert.equal(r.user_id, '@root:test.example');
     assert.equal(r.home_server, 'test.example');
@@ -29,7 +29,7 @@ describe('shared-secret registration', () => {
     assert.equal(await f.users.profiles.getProfileField(plain.user_id, 'displayname'), 'plain');
   });
 
-  test('a wrong MAC is M_FORBIDDEN and burns the nonce', async () => {
+  void test('a wrong MAC is M_FORBIDDEN and burns the nonce', async () => {
     const req = await request({ username: 'eve', password: 'pw', admin: true }, 'wrong secret');
     await rejectsWith(() => f.users.sharedSecret.register(req), 'M_FORBIDDEN');
     await rejectsWith(() => f.users.sharedSecret.register({ ...req, mac: sharedSecretMac(SECRET, req) }), 'M_UNKNOWN');
@@ -38,7 +38,7 @@ describe('shared-secret registration', () => {
     await rejectsWith(() => f.users.sharedSecret.register({ ...flipped, admin: true }), 'M_FORBIDDEN');
   });
 
-  test('nonces are single use and expire', async () => {
+  void test('nonces are single use and expire', async () => {
     const req = await request({ username: 'once', password: 'pw', admin: false });
     await f.users.sharedSecret.register(req);
     await rejectsWith(() => f.users.sharedSecret.register(req), 'M_UNKNOWN');
@@ -48,20 +48,20 @@ describe('shared-secret registration', () => {
     await rejectsWith(() => f.users.sharedSecret.register({ ...late, nonce: 'never-issued' }), 'M_UNKNOWN');
   });
 
-  test('taken and invalid names are refused', async () => {
+  void test('taken and invalid names are refused', async () => {
     await rejectsWith(async () => f.users.sharedSecret.register(await request({ username: 'root', password: 'pw', admin: false })), 'M_USER_IN_USE');
     await rejectsWith(async () => f.users.sharedSecret.register(await request({ username: 'bad name', password: 'pw', admin: false })), 'M_INVALID_USERNAME');
   });
 });
 
-describe('shared-secret registration without a secret', () => {
+void describe('shared-secret registration without a secret', () => {
   let f: Fixture;
   before(async () => {
     f = await setup({ registration: { sharedSecret: null } });
   });
   after(() => f.drop());
 
-  test('is disabled', async () => {
+  void test('is disabled', async () => {
     await rejectsWith(() => f.users.sharedSecret.newNonce(), 'M_UNKNOWN');
     await rejectsWith(() => f.users.sharedSecret.register({ nonce: 'n', username: 'u', password: 'p', admin: false, mac: '0'.repeat(40) }), 'M_UNKNOWN');
   });

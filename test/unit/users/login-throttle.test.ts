@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { LoginThrottle } from '../../../core/users/login-throttle.ts';
 import { MatrixError } from '../../../core/spec/errors.ts';
 
-test('an account is throttled after the burst of failures and recovers with time', () => {
+void test('an account is throttled after the burst of failures and recovers with time', () => {
   let now = 0;
   const t = new LoginThrottle(() => now, 3, 1000);
   for (let i = 0; i < 3; i++) {
@@ -19,7 +19,7 @@ test('an account is throttled after the burst of failures and recovers with time
   t.check('@a:x');
 });
 
-test('a success clears the account', () => {
+void test('a success clears the account', () => {
   const t = new LoginThrottle(() => 0, 2, 1000);
   t.failed('@a:x');
   t.failed('@a:x');

@@ -9,7 +9,7 @@ function reference(secret: string, nonce: string, user: string, password: string
   return createHmac('sha1', secret).update(parts.join('\x00')).digest('hex');
 }
 
-test('the MAC is HMAC-SHA1 over nonce, user, password and admin flag joined by NUL', () => {
+void test('the MAC is HMAC-SHA1 over nonce, user, password and admin flag joined by NUL', () => {
   const f = { nonce: 'thisisanonce', username: 'pepper_roni', password: 'pizza', admin: true };
   assert.equal(sharedSecretMac('s3cret', f), reference('s3cret', 'thisisanonce', 'pepper_roni', 'pizza', true));
   assert.equal(sharedSecretMac('s3cret', { ...f, admin: false }), reference('s3cret', 'thisisanonce', 'pepper_roni', 'pizza', false));
@@ -17,13 +17,13 @@ test('the MAC is HMAC-SHA1 over nonce, user, password and admin flag joined by N
   assert.match(sharedSecretMac('s3cret', f), /^[0-9a-f]{40}$/);
 });
 
-test('field boundaries matter: moving a character between fields changes the MAC', () => {
+void test('field boundaries matter: moving a character between fields changes the MAC', () => {
   const a = sharedSecretMac('k', { nonce: 'n', username: 'ab', password: 'c', admin: false });
   const b = sharedSecretMac('k', { nonce: 'n', username: 'a', password: 'bc', admin: false });
   assert.notEqual(a, b);
 });
 
-test('MAC comparison accepts upper-case hex and rejects anything else', () => {
+void test('MAC comparison accepts upper-case hex and rejects anything else', () => {
   const mac = sharedSecretMac('k', { nonce: 'n', username: 'u', password: 'p', admin: false });
   assert.equal(macMatches(mac, mac), true);
   assert.equal(macMatches(mac, mac.toUpperCase()), true);

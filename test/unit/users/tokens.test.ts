@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { hashToken, newAccessToken, newDeviceId, newLocalpart, newOpaqueId, newRefreshToken } from '../../../core/users/tokens.ts';
 import { isValidLocalpart } from '../../../core/spec/ids.ts';
 
-test('access and refresh tokens are prefixed, url-safe and unique', () => {
+void test('access and refresh tokens are prefixed, url-safe and unique', () => {
   const a = newAccessToken();
   const r = newRefreshToken();
   assert.match(a, /^syt_[A-Za-z0-9_-]{43}$/);
@@ -13,14 +13,14 @@ test('access and refresh tokens are prefixed, url-safe and unique', () => {
   assert.equal(many.size, 1000);
 });
 
-test('tokens are stored as their sha256', () => {
+void test('tokens are stored as their sha256', () => {
   const t = newAccessToken();
   assert.deepEqual(hashToken(t), createHash('sha256').update(t).digest());
   assert.equal(hashToken(t).length, 32);
   assert.notDeepEqual(hashToken(t), hashToken(newAccessToken()));
 });
 
-test('generated device ids, localparts and opaque ids have their grammar', () => {
+void test('generated device ids, localparts and opaque ids have their grammar', () => {
   assert.match(newDeviceId(), /^[A-Z]{10}$/);
   assert.ok(isValidLocalpart(newLocalpart()));
   assert.match(newOpaqueId(), /^[A-Za-z0-9_-]{22}$/);

@@ -7,7 +7,7 @@ const FLOWS = [
   ['a', 'c'],
 ];
 
-test('a stage is allowed when some flow holds it and everything completed so far', () => {
+void test('a stage is allowed when some flow holds it and everything completed so far', () => {
   assert.equal(stageAllowed(FLOWS, [], 'a'), true);
   assert.equal(stageAllowed(FLOWS, [], 'b'), true);
   assert.equal(stageAllowed(FLOWS, ['a'], 'c'), true);
@@ -15,18 +15,18 @@ test('a stage is allowed when some flow holds it and everything completed so far
   assert.equal(stageAllowed(FLOWS, [], 'z'), false);
 });
 
-test('a completed stage is not attempted again', () => {
+void test('a completed stage is not attempted again', () => {
   assert.equal(stageAllowed(FLOWS, ['a'], 'a'), false);
 });
 
-test('authentication completes when one whole flow is completed', () => {
+void test('authentication completes when one whole flow is completed', () => {
   assert.equal(flowsComplete(FLOWS, []), false);
   assert.equal(flowsComplete(FLOWS, ['a']), false);
   assert.equal(flowsComplete(FLOWS, ['a', 'c']), true);
   assert.equal(flowsComplete(FLOWS, ['b', 'a']), true);
 });
 
-test('the challenge body has the spec shape, with errcode only after a failed stage', () => {
+void test('the challenge body has the spec shape, with errcode only after a failed stage', () => {
   assert.deepEqual(challengeBody([['m.login.password']], 's1', []), {
     flows: [{ stages: ['m.login.password'] }],
     params: {},
@@ -42,7 +42,7 @@ test('the challenge body has the spec shape, with errcode only after a failed st
   });
 });
 
-test('request parameters hash deterministically and differ for different requests', () => {
+void test('request parameters hash deterministically and differ for different requests', () => {
   assert.equal(paramsHash(['A', 'B']), paramsHash(['A', 'B']));
   assert.notEqual(paramsHash(['A']), paramsHash(['B']));
   assert.notEqual(paramsHash({ erase: true }), paramsHash({ erase: false }));
