@@ -49,17 +49,20 @@ export class Credentials {
   /** Throws M_LIMIT_EXCEEDED when the account has failed too often. */
   async checkPassword(userId: UserId | null, password: string): Promise<PasswordCheck> {
     const { store, throttle, scrypt } = this.#deps;
-    const account = userId ?? '';
-    throttle.check(account);
-    const user = userId ? await store.getUser(userId) : null;
+    if (userId === null) {
+      await verifyPassword(password, await this.#dummy());
+      return 'wrong';
+    }
+    throttle.check(userId);
+    const user = await store.getUser(userId);
     if (user?.deactivated) return 'deactivated';
     const stored = user?.passwordHash ?? (await this.#dummy());
     const ok = (await verifyPassword(password, stored)) && user?.passwordHash != null;
     if (!ok) {
-      throttle.failed(account);
+      throttle.failed(userId);
       return 'wrong';
     }
-    throttle.succeeded(account);
+    throttle.succeeded(userId);
     if (needsRehash(stored, scrypt)) await store.setPasswordHash(store.db, user.userId, await hashPassword(password, scrypt));
     return 'ok';
   }
