@@ -47,7 +47,8 @@ export class SharedSecretRegistration implements SharedSecretRegistrationApi {
   async newNonce(): Promise<string> {
     this.#secret();
     const nonce = newOpaqueId();
-    await this.#ctx.store.createNonce(nonce, this.#ctx.now());
+    const t = this.#ctx.now();
+    await this.#ctx.store.createNonce(nonce, t, t - NONCE_LIFETIME_MS);
     return nonce;
   }
 

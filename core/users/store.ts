@@ -298,8 +298,10 @@ export class UsersStore {
     ]);
   }
 
-  async deleteUiaSession(q: Queryable, sessionId: string): Promise<void> {
-    await q.query('DELETE FROM uia_sessions WHERE session_id = $1', [sessionId]);
+  /** false when the session was already gone (used by a concurrent request, or expired and purged). */
+  async deleteUiaSession(q: Queryable, sessionId: string): Promise<boolean> {
+    const r = await q.query('DELETE FROM uia_sessions WHERE session_id = $1', [sessionId]);
+    return r.rowCount === 1;
   }
 
   /** Drops expired sessions and gives back the registration-token uses they held. */
@@ -352,7 +354,8 @@ export class UsersStore {
 
   // --- shared-secret registration nonces ---
 
-  async createNonce(nonce: string, now: number): Promise<void> {
+  async createNonce(nonce: string, now: number, notBefore: number): Promise<void> {
+    await this.db.query('DELETE FROM registration_nonces WHERE created_ts < $1', [notBefore]);
     await this.db.query('INSERT INTO registration_nonces (nonce, created_ts) VALUES ($1, $2)', [nonce, now]);
   }
 

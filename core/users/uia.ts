@@ -108,9 +108,14 @@ export class Uia {
     return this.#result(req, session);
   }
 
-  /** The operation succeeded: the session can't be used again. */
+  /**
+   * Call inside the operation's transaction: the session is spent, and if a concurrent request
+   * spent it first this one fails and rolls back, so one session authorises one operation.
+   */
   async finish(q: Queryable, sessionId: string): Promise<void> {
-    await this.#deps.store.deleteUiaSession(q, sessionId);
+    if (!(await this.#deps.store.deleteUiaSession(q, sessionId))) {
+      throw new MatrixError('M_UNKNOWN', 'Unknown or expired user-interactive authentication session');
+    }
   }
 
   #result(req: UiaRequest, session: UiaSessionRow): CompletedSession {

@@ -3,6 +3,8 @@ import { endpoint } from '../endpoint.ts';
 import { array, jsonObject, object, optional, str } from '../shape.ts';
 
 const V3 = '/_matrix/client/v3';
+/** Synapse's limit on device display names. */
+export const MAX_DEVICE_DISPLAY_NAME_LENGTH = 100;
 /** Bounds the work one request can ask for; no client deletes more devices at once. */
 export const MAX_DEVICES_PER_DELETE = 1000;
 
@@ -24,7 +26,7 @@ export const updateDevice = endpoint({
   paths: [`${V3}/devices/:deviceId`],
   auth: 'user',
   params: deviceParams,
-  body: object({ display_name: optional(str()) }),
+  body: object({ display_name: optional(str({ maxLength: MAX_DEVICE_DISPLAY_NAME_LENGTH })) }),
 });
 
 export const deleteDevice = endpoint({

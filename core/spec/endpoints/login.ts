@@ -1,6 +1,7 @@
 // Login, refresh and logout endpoints (client-server-api "Login", "Refreshing access tokens",
 // "Logout"; login.yaml, refresh.yaml, logout.yaml).
 import { endpoint } from '../endpoint.ts';
+import { MAX_DEVICE_DISPLAY_NAME_LENGTH } from './devices.ts';
 import { bool, jsonObject, object, optional, str, withDefault } from '../shape.ts';
 
 const V3 = '/_matrix/client/v3';
@@ -25,7 +26,7 @@ export const login = endpoint({
     user: optional(str()),
     password: optional(str()),
     device_id: optional(str()),
-    initial_device_display_name: optional(str()),
+    initial_device_display_name: optional(str({ maxLength: MAX_DEVICE_DISPLAY_NAME_LENGTH })),
     refresh_token: withDefault(bool(), false),
   }),
 });

@@ -1,6 +1,7 @@
 // Registration endpoints (client-server-api "Account registration"; registration.yaml,
 // registration_tokens.yaml).
 import { endpoint } from '../endpoint.ts';
+import { MAX_DEVICE_DISPLAY_NAME_LENGTH } from './devices.ts';
 import { bool, jsonObject, literal, object, optional, str, withDefault } from '../shape.ts';
 
 const V3 = '/_matrix/client/v3';
@@ -17,7 +18,7 @@ export const register = endpoint({
     username: optional(str()),
     password: optional(str()),
     device_id: optional(str()),
-    initial_device_display_name: optional(str()),
+    initial_device_display_name: optional(str({ maxLength: MAX_DEVICE_DISPLAY_NAME_LENGTH })),
     inhibit_login: withDefault(bool(), false),
     refresh_token: withDefault(bool(), false),
   }),

@@ -164,6 +164,23 @@ void describe('token-gated registration', () => {
     assert.equal(await f.users.registration.isRegistrationTokenValid('pending'), true);
   });
 
+  void test('one completed session registers one account, even when used concurrently', async () => {
+    await f.users.registration.createRegistrationToken('race', 5, null);
+    const s = await uiaSession(() => f.users.registration.register(base({ username: 'r0' }), CLIENT));
+    await rejectsWith(
+      () => f.users.registration.register(base({ username: 'r0', password: undefined, auth: { type: 'm.login.registration_token', token: 'race', session: s } }), CLIENT),
+      'M_MISSING_PARAM',
+    );
+    const results = await Promise.allSettled(
+      ['r1', 'r2', 'r3'].map((username) => f.users.registration.register(base({ username, auth: { session: s } }), CLIENT)),
+    );
+    const won = results.filter((r) => r.status === 'fulfilled');
+    assert.equal(won.length, 1);
+    for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as { errcode: string }).errcode, 'M_UNKNOWN');
+    const taken = await Promise.allSettled(['r1', 'r2', 'r3'].map((u) => f.users.registration.checkUsernameAvailable(u)));
+    assert.equal(taken.filter((r) => r.status === 'rejected').length, 1);
+  });
+
   void test('expired tokens are invalid', async () => {
     await f.users.registration.createRegistrationToken('expiring', null, f.clock.now + 1000);
     assert.equal(await f.users.registration.isRegistrationTokenValid('expiring'), true);
