@@ -10,6 +10,7 @@ CREATE TABLE queue_jobs (
                CHECK (status IN ('waiting', 'active', 'completed', 'failed')),
   run_at       TIMESTAMPTZ NOT NULL,             -- not before (delay, retry backoff)
   attempts_made INT NOT NULL DEFAULT 0,          -- attempts started
+  stalls       INT NOT NULL DEFAULT 0,           -- runs lost to a crash (lease expiry)
   max_attempts INT NOT NULL,
   backoff_base_ms INT NOT NULL,
   backoff_max_ms  INT NOT NULL,
