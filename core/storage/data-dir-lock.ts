@@ -37,7 +37,7 @@ export function lockDataDir(lockPath: string, what: string): DataDirLock {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const owner = Number(readFileSync(lockPath, 'utf8').trim());
       if (Number.isInteger(owner) && owner > 0 && alive(owner)) {
-        throw new Error(`${what} is in use by another process (pid ${owner}); lock file ${lockPath}`);
+        throw new Error(`${what} is in use by another process (pid ${owner}); lock file ${lockPath}`, { cause: e });
       }
       unlinkSync(lockPath); // stale: its owner is gone
     }
