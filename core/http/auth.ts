@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { MatrixError } from '../spec/errors.ts';
 import type { AuthKind, Requester } from '../spec/endpoint.ts';
-import type { UsersForAuth } from '../users/api.ts';
+import type { ClientInfo, UsersForAuth } from '../users/api.ts';
 
 export interface AuthDeps {
   users: UsersForAuth;
@@ -26,13 +26,14 @@ export async function authenticate(
   deps: AuthDeps,
   kind: AuthKind,
   token: string | null,
+  client: ClientInfo,
 ): Promise<Requester | null> {
   if (kind === 'none') return null;
   if (token === null) {
     if (kind === 'optional') return null;
     throw new MatrixError('M_MISSING_TOKEN', 'Missing access token');
   }
-  const found = await deps.users.resolveAccessToken(token);
+  const found = await deps.users.resolveAccessToken(token, client);
   if (found === null) throw new MatrixError('M_UNKNOWN_TOKEN', 'Unknown access token', { extra: { soft_logout: false } });
   if ('expired' in found) throw new MatrixError('M_UNKNOWN_TOKEN', 'Access token has expired', { extra: { soft_logout: true } });
   const requester: Requester = {

@@ -21,7 +21,8 @@ export function mount(router: Router, { def, handler }: Route, deps: MountDeps):
   router.register([...def.paths], [def.method], async (ctx) => {
     ctx.state.endpoint = def.name;
     const rawQuery = ctx.query as Record<string, unknown>;
-    const requester = await authenticate(deps.auth, def.auth, extractToken(ctx.headers, rawQuery));
+    const userAgent = ctx.get('user-agent') || null;
+    const requester = await authenticate(deps.auth, def.auth, extractToken(ctx.headers, rawQuery), { ip: ctx.ip, userAgent });
     if (limiter) {
       const decision = limiter.hit(requester?.userId ?? ctx.ip);
       if (!decision.allowed) {
@@ -44,7 +45,7 @@ export function mount(router: Router, { def, handler }: Route, deps: MountDeps):
       query,
       params,
       ip: ctx.ip,
-      userAgent: ctx.get('user-agent') || null,
+      userAgent,
     });
     if (result instanceof Reply) {
       ctx.status = result.status;

@@ -52,6 +52,8 @@ export const ERRCODE_STATUS = {
   M_CONNECTION_TIMEOUT: 504,
   M_BAD_ALIAS: 400,
   M_WRONG_ROOM_KEYS_VERSION: 403,
+  M_PROFILE_TOO_LARGE: 400,
+  M_KEY_TOO_LARGE: 400,
 } as const satisfies Record<string, number>;
 
 export type Errcode = keyof typeof ERRCODE_STATUS;

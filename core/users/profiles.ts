@@ -50,8 +50,7 @@ export class ProfilesService implements ProfilesApi {
   #requireSelf(requester: Requester, userId: string, field: string): void {
     if (requester.userId !== userId) throw new MatrixError('M_FORBIDDEN', "Cannot change another user's profile");
     if (!PROFILE_KEY_RE.test(field)) throw new MatrixError('M_INVALID_PARAM', 'Invalid profile key');
-    // M_KEY_TOO_LARGE per profile.yaml, once core/spec/errors.ts lists it.
-    if (Buffer.byteLength(field) > MAX_PROFILE_KEY_BYTES) throw new MatrixError('M_TOO_LARGE', 'Profile key is too long', { status: 400 });
+    if (Buffer.byteLength(field) > MAX_PROFILE_KEY_BYTES) throw new MatrixError('M_KEY_TOO_LARGE', 'Profile key is too long');
   }
 
   async getProfile(userId: string): Promise<Record<string, unknown>> {
@@ -74,8 +73,7 @@ export class ProfilesService implements ProfilesApi {
     await store.db.tx(async (q) => {
       if (stored === undefined) return store.deleteProfileField(q, uid, field);
       const size = (await store.profileBytesWithout(q, uid, field)) + Buffer.byteLength(JSON.stringify({ [field]: stored }));
-      // M_PROFILE_TOO_LARGE per profile.yaml, once core/spec/errors.ts lists it.
-      if (size > MAX_PROFILE_BYTES) throw new MatrixError('M_TOO_LARGE', 'The profile would exceed 64 KiB', { status: 400 });
+      if (size > MAX_PROFILE_BYTES) throw new MatrixError('M_PROFILE_TOO_LARGE', 'The profile would exceed 64 KiB');
       await store.setProfileField(q, uid, field, stored);
     });
     await profileListener?.onProfileChanged(uid, field, stored ?? null);

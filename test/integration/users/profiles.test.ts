@@ -55,7 +55,7 @@ void describe('profiles', () => {
 
   void test('the whole profile stays under 64 KiB', async () => {
     await f.users.profiles.setProfileField(alice, ALICE, 'org.example.big', 'x'.repeat(MAX_PROFILE_BYTES - 200));
-    const e = await rejectsWith(() => f.users.profiles.setProfileField(alice, ALICE, 'org.example.more', 'y'.repeat(500)), 'M_TOO_LARGE');
+    const e = await rejectsWith(() => f.users.profiles.setProfileField(alice, ALICE, 'org.example.more', 'y'.repeat(500)), 'M_PROFILE_TOO_LARGE');
     assert.equal(e.status, 400);
     // Replacing the big field with a small one is fine: its old size doesn't count.
     await f.users.profiles.setProfileField(alice, ALICE, 'org.example.big', 'small');
