@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testDatabase } from '../support/database.ts';
+import { freshPostgresDatabase } from '../support/database.ts';
 
 const IDLE_MS = 10_000;
 
@@ -53,14 +53,13 @@ try {
   await run('embedded (restart)', base);
   const pgUrl = process.env.DATABASE_URL ?? (process.argv.includes('--postgres') ? 'postgres://postgres@127.0.0.1:5432/postgres' : null);
   if (pgUrl) {
-    process.env.DATABASE_URL = pgUrl;
-    const db = await testDatabase({ embeddedDir: join(dataDir, 'unused') });
+    const db = await freshPostgresDatabase(pgUrl);
     const pgDir = await mkdtemp(join(tmpdir(), 'switchyard-bench-pg-'));
     try {
-      await run('postgres (first start)', { DATA_DIR: pgDir, SERVER_NAME: 'bench.local', DATABASE_URL: db.url! });
-      await run('postgres (restart)', { DATA_DIR: pgDir, SERVER_NAME: 'bench.local', DATABASE_URL: db.url! });
+      await run('postgres (first start)', { DATA_DIR: pgDir, SERVER_NAME: 'bench.local', DATABASE_URL: db.url });
+      await run('postgres (restart)', { DATA_DIR: pgDir, SERVER_NAME: 'bench.local', DATABASE_URL: db.url });
     } finally {
-      await db.cleanup();
+      await db.drop();
       await rm(pgDir, { recursive: true, force: true });
     }
   }

@@ -31,15 +31,8 @@ function randomSuffix(): string {
 export async function testDatabase(): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
   const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-test-'));
-  let dbName: string | null = null;
-  let url: string | null = null;
-  if (serverUrl) {
-    dbName = `switchyard_test_${randomSuffix()}`;
-    await admin(serverUrl, `CREATE DATABASE ${dbName}`);
-    const u = new URL(serverUrl);
-    u.pathname = `/${dbName}`;
-    url = u.toString();
-  }
+  const fresh = serverUrl ? await freshPostgresDatabase(serverUrl) : null;
+  const url = fresh?.url ?? null;
   const config = { database: { url, poolMax: 5 }, dataDir };
   let open: OpenDatabase | null = await openDatabase(config);
   const t: TestDatabase = {
@@ -56,11 +49,20 @@ export async function testDatabase(): Promise<TestDatabase> {
     async cleanup() {
       await open?.close();
       open = null;
-      if (serverUrl && dbName) await admin(serverUrl, `DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await fresh?.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
   return t;
+}
+
+/** A new, empty database on the PostgreSQL server at serverUrl; drop() removes it. */
+export async function freshPostgresDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `switchyard_test_${randomSuffix()}`;
+  await admin(serverUrl, `CREATE DATABASE ${name}`);
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), drop: () => admin(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 async function admin(serverUrl: string, sql: string): Promise<void> {

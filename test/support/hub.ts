@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { loadConfig } from '../../core/config/load.ts';
 import type { Config } from '../../core/config/schema.ts';
 import { startHub, type Hub } from '../../core/main.ts';
-import { testDatabase } from './database.ts';
+import { freshPostgresDatabase } from './database.ts';
 
 export interface TestHubOptions {
   env?: Record<string, string>;
@@ -26,7 +26,7 @@ export interface TestEnv {
 /** A data dir and a database for one hub; reused across restarts of that hub. */
 export async function testEnv(opts: TestHubOptions = {}): Promise<TestEnv> {
   const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-test-'));
-  const database = await testDatabase({ embeddedDir: join(dataDir, 'unused') });
+  const database = process.env.DATABASE_URL ? await freshPostgresDatabase(process.env.DATABASE_URL) : null;
   const env: Record<string, string> = {
     SERVER_NAME: opts.serverName ?? 'test.local',
     LISTEN_HOST: '127.0.0.1',
@@ -34,7 +34,7 @@ export async function testEnv(opts: TestHubOptions = {}): Promise<TestEnv> {
     DATA_DIR: dataDir,
     REGISTRATION_MODE: 'open',
     LOG_LEVEL: 'warn',
-    ...(process.env.DATABASE_URL ? { DATABASE_URL: database.url! } : {}),
+    ...(database ? { DATABASE_URL: database.url } : {}),
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...opts.env,
   };
@@ -42,7 +42,7 @@ export async function testEnv(opts: TestHubOptions = {}): Promise<TestEnv> {
     env,
     dataDir,
     async cleanup() {
-      await database.cleanup();
+      await database?.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
