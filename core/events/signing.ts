@@ -181,12 +181,14 @@ export function hashAndSignEvent<T extends JsonObject>(event: T, version: RoomVe
   const e = asObject(event, 'event');
   const hashed: JsonObject = { ...e, hashes: { sha256: contentHashBase64(e, version) } };
   const sig = encodeBase64(signBytes(key, eventSignedBytes(hashed, version)));
-  return { ...hashed, signatures: withSignature(e.signatures, entity, key.keyId, sig) } as T;
+  const signed: JsonObject = { ...hashed, signatures: withSignature(e.signatures, entity, key.keyId, sig) };
+  return signed as T;
 }
 
 /** Adds `entity`'s signature to an already-hashed event (e.g. a resident server co-signing a join). */
 export function addEventSignature<T extends JsonObject>(event: T, version: RoomVersion, entity: string, key: SigningKey): T {
   const e = asObject(event, 'event');
   const sig = encodeBase64(signBytes(key, eventSignedBytes(e, version)));
-  return { ...e, signatures: withSignature(e.signatures, entity, key.keyId, sig) } as T;
+  const signed: JsonObject = { ...e, signatures: withSignature(e.signatures, entity, key.keyId, sig) };
+  return signed as T;
 }
