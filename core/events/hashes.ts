@@ -59,6 +59,17 @@ export function eventIdOf(event: unknown, version: RoomVersion): EventId {
   }
 }
 
+/**
+ * v3+ event id from the bytes the reference hash covers (the redacted event's canonical JSON
+ * without signatures/unsigned — the same bytes a signature covers, so callers that signed or
+ * verified already have them). Null for v1/v2, whose ids are not hashes.
+ */
+export function eventIdFromRedactedBytes(redactedCanonical: string, version: RoomVersion): EventId | null {
+  if (version.eventIdFormat === 'v1') return null;
+  const hash = sha256(redactedCanonical);
+  return ('$' + (version.eventIdFormat === 'v3' ? encodeBase64(hash) : encodeBase64Url(hash))) as EventId;
+}
+
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** A random string from [A-Za-z0-9]; `length` characters (rejection sampling keeps it uniform). */
