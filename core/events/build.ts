@@ -8,7 +8,8 @@ import { MatrixError } from '../spec/errors.ts';
 import type { EventId, RoomId } from '../spec/ids.ts';
 import { encodeBase64 } from './base64.ts';
 import { checkEventFormat, isV12CreateEvent } from './event-format.ts';
-import { contentHashBase64, eventIdFromRedactedBytes, newV1EventId } from './hashes.ts';
+import { encodeCanonicalJson } from './canonical-json.ts';
+import { contentHashInput, eventIdFromRedactedBytes, newV1EventId, sha256 } from './hashes.ts';
 import type { JsonObject, JsonValue, Pdu } from './pdu.ts';
 import type { RoomVersion } from './room-versions.ts';
 import { eventSignedBytes, signBytes } from './signing.ts';
@@ -90,13 +91,19 @@ export function buildEvent(draft: EventDraft, version: RoomVersion, signer: Even
     event.room_id = draft.room_id;
   }
 
-  event.hashes = { sha256: contentHashBase64(event, version) };
+  const hashInput = contentHashInput(event, version);
+  event.hashes = { sha256: encodeBase64(sha256(hashInput)) };
   // The signed bytes are also exactly what the reference hash covers (redacted, minus
   // signatures and unsigned): hash them once for the v3+ event id.
   const signedBytes = eventSignedBytes(event, version);
   event.signatures = { [signer.serverName]: { [signer.key.keyId]: encodeBase64(signBytes(signer.key, signedBytes)) } };
 
-  const problem = checkEventFormat(event, version);
+  // The full event is the hash input plus two members, so its size needs no second encoding
+  // (and the hash input was already encoded with the version's strictness).
+  const size =
+    Buffer.byteLength(hashInput, 'utf8') +
+    Buffer.byteLength(`,"hashes":${encodeCanonicalJson(event.hashes)},"signatures":${encodeCanonicalJson(event.signatures)}`, 'utf8');
+  const problem = checkEventFormat(event, version, size);
   if (problem) throw new MatrixError(problem.errcode, `built event is invalid: ${problem.reason}`);
 
   const eventId = eventIdFromRedactedBytes(signedBytes, version) ?? (event.event_id as EventId);

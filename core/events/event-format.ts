@@ -55,9 +55,10 @@ function checkSignaturesShape(sigs: unknown): boolean {
 
 /**
  * Returns null if `event` is a well-formed PDU of `version`, else the first problem found.
- * The size check encodes the whole event, so for v6+ it also enforces strict canonical numbers.
+ * The size check encodes the whole event, so for v6+ it also enforces strict canonical numbers;
+ * a caller that has already encoded it (strictly) may pass the size as `knownCanonicalBytes`.
  */
-export function checkEventFormat(event: unknown, version: RoomVersion): FormatProblem | null {
+export function checkEventFormat(event: unknown, version: RoomVersion, knownCanonicalBytes?: number): FormatProblem | null {
   if (!isObject(event)) return badJson('event is not an object');
   const { type, state_key, sender, content } = event;
   if (typeof type !== 'string') return badJson('type is not a string');
@@ -99,11 +100,13 @@ export function checkEventFormat(event: unknown, version: RoomVersion): FormatPr
     return badJson('redacts is not an event id');
   }
 
-  let size: number;
-  try {
-    size = bytes(encodeCanonicalJson(event, { strict: version.strictCanonicalJson }));
-  } catch (e) {
-    return badJson(e instanceof MatrixError ? e.message : 'not encodable as canonical JSON');
+  let size = knownCanonicalBytes ?? -1;
+  if (size < 0) {
+    try {
+      size = bytes(encodeCanonicalJson(event, { strict: version.strictCanonicalJson }));
+    } catch (e) {
+      return badJson(e instanceof MatrixError ? e.message : 'not encodable as canonical JSON');
+    }
   }
   if (size > MAX_PDU_BYTES) return tooLarge(`event is ${size} bytes as canonical JSON, over ${MAX_PDU_BYTES}`);
   return null;

@@ -3,7 +3,7 @@
 // reference hash for an event"; rooms/fragments/v1-event-ids.md, v3 "Event IDs",
 // v4-event-ids.md; appendices "Room IDs" (v12: the create event's id with `!` as sigil).
 
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { MatrixError } from '../spec/errors.ts';
 import type { EventId, RoomId } from '../spec/ids.ts';
 import { encodeBase64, encodeBase64Url } from './base64.ts';
@@ -14,7 +14,8 @@ import type { RoomVersion } from './room-versions.ts';
 const CONTENT_HASH_OMIT = ['unsigned', 'signatures', 'hashes'] as const;
 const REFERENCE_HASH_OMIT = ['signatures', 'unsigned'] as const;
 
-const sha256 = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+// One-shot crypto.hash: several times cheaper than createHash().update().digest() for events.
+export const sha256 = (s: string): Buffer => hash('sha256', s, 'buffer');
 
 function assertObject(event: unknown): asserts event is Record<string, unknown> {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
@@ -22,11 +23,14 @@ function assertObject(event: unknown): asserts event is Record<string, unknown> 
   }
 }
 
-/** SHA-256 over the canonical JSON of the full event without `unsigned`, `signatures`, `hashes`. */
-export function contentHash(event: unknown, version: RoomVersion): Buffer {
+/** The bytes the content hash covers: canonical JSON of the event without `unsigned`, `signatures`, `hashes`. */
+export function contentHashInput(event: unknown, version: RoomVersion): string {
   assertObject(event);
-  return sha256(encodeCanonicalJson(event, { strict: version.strictCanonicalJson, omit: CONTENT_HASH_OMIT }));
+  return encodeCanonicalJson(event, { strict: version.strictCanonicalJson, omit: CONTENT_HASH_OMIT });
 }
+
+/** SHA-256 over the canonical JSON of the full event without `unsigned`, `signatures`, `hashes`. */
+export const contentHash = (event: unknown, version: RoomVersion): Buffer => sha256(contentHashInput(event, version));
 
 /** Unpadded base64 of the content hash: the value of `hashes.sha256`. */
 export const contentHashBase64 = (event: unknown, version: RoomVersion): string =>
