@@ -7,8 +7,7 @@
 import { MatrixError } from '../spec/errors.ts';
 import type { EventId, RoomId } from '../spec/ids.ts';
 import { encodeBase64 } from './base64.ts';
-import { checkEventFormat, isV12CreateEvent } from './event-format.ts';
-import { encodeCanonicalJson } from './canonical-json.ts';
+import { canonicalSizeFromHashInput, checkEventFormat, isV12CreateEvent } from './event-format.ts';
 import { contentHashInput, eventIdFromRedactedBytes, newV1EventId, sha256 } from './hashes.ts';
 import type { JsonObject, JsonValue, Pdu } from './pdu.ts';
 import type { RoomVersion } from './room-versions.ts';
@@ -95,15 +94,12 @@ export function buildEvent(draft: EventDraft, version: RoomVersion, signer: Even
   event.hashes = { sha256: encodeBase64(sha256(hashInput)) };
   // The signed bytes are also exactly what the reference hash covers (redacted, minus
   // signatures and unsigned): hash them once for the v3+ event id.
-  const signedBytes = eventSignedBytes(event, version);
+  const signedBytes = Buffer.from(eventSignedBytes(event, version), 'utf8');
   event.signatures = { [signer.serverName]: { [signer.key.keyId]: encodeBase64(signBytes(signer.key, signedBytes)) } };
 
   // The full event is the hash input plus two members, so its size needs no second encoding
   // (and the hash input was already encoded with the version's strictness).
-  const size =
-    Buffer.byteLength(hashInput, 'utf8') +
-    Buffer.byteLength(`,"hashes":${encodeCanonicalJson(event.hashes)},"signatures":${encodeCanonicalJson(event.signatures)}`, 'utf8');
-  const problem = checkEventFormat(event, version, size);
+  const problem = checkEventFormat(event, version, canonicalSizeFromHashInput(event, hashInput, version));
   if (problem) throw new MatrixError(problem.errcode, `built event is invalid: ${problem.reason}`);
 
   const eventId = eventIdFromRedactedBytes(signedBytes, version) ?? (event.event_id as EventId);

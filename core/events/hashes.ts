@@ -15,7 +15,7 @@ const CONTENT_HASH_OMIT = ['unsigned', 'signatures', 'hashes'] as const;
 const REFERENCE_HASH_OMIT = ['signatures', 'unsigned'] as const;
 
 // One-shot crypto.hash: several times cheaper than createHash().update().digest() for events.
-export const sha256 = (s: string): Buffer => hash('sha256', s, 'buffer');
+export const sha256 = (data: string | Uint8Array): Buffer => hash('sha256', data, 'buffer');
 
 function assertObject(event: unknown): asserts event is Record<string, unknown> {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
@@ -68,7 +68,7 @@ export function eventIdOf(event: unknown, version: RoomVersion): EventId {
  * without signatures/unsigned — the same bytes a signature covers, so callers that signed or
  * verified already have them). Null for v1/v2, whose ids are not hashes.
  */
-export function eventIdFromRedactedBytes(redactedCanonical: string, version: RoomVersion): EventId | null {
+export function eventIdFromRedactedBytes(redactedCanonical: string | Uint8Array, version: RoomVersion): EventId | null {
   if (version.eventIdFormat === 'v1') return null;
   const hash = sha256(redactedCanonical);
   return ('$' + (version.eventIdFormat === 'v3' ? encodeBase64(hash) : encodeBase64Url(hash))) as EventId;

@@ -9,8 +9,8 @@
 import type { EventId, RoomId } from '../spec/ids.ts';
 import { parseUserId, serverOf } from '../spec/ids.ts';
 import { decodeBase64 } from './base64.ts';
-import { checkEventFormat } from './event-format.ts';
-import { contentHash, eventIdFromRedactedBytes, eventIdOf } from './hashes.ts';
+import { canonicalSizeFromHashInput, checkEventFormat } from './event-format.ts';
+import { contentHashInput, eventIdFromRedactedBytes, eventIdOf, sha256 } from './hashes.ts';
 import type { Pdu } from './pdu.ts';
 import { redactEvent } from './redaction.ts';
 import { roomVersion } from './room-versions.ts';
@@ -104,15 +104,25 @@ function check(pdu: unknown, versionOrId: RoomVersion | string, lookupKey: KeyLo
   const version = typeof versionOrId === 'string' ? roomVersion(versionOrId) : versionOrId;
   if (version === null) return fail('M_UNSUPPORTED_ROOM_VERSION', `unknown room version ${String(versionOrId)}`);
 
-  // Step 1: format and size.
-  const problem = checkEventFormat(pdu, version);
+  // Step 1: format and size. The content hash input (needed in step 3) is encoded first and
+  // gives the size without encoding the whole event again.
+  if (typeof pdu !== 'object' || pdu === null || Array.isArray(pdu)) return fail('M_BAD_JSON', 'event is not an object');
+  let hashInput: string;
+  let size: number;
+  try {
+    hashInput = contentHashInput(pdu, version);
+    size = canonicalSizeFromHashInput(pdu as Record<string, unknown>, hashInput, version);
+  } catch (e) {
+    return fail('M_BAD_JSON', e instanceof Error ? e.message : 'not encodable as canonical JSON');
+  }
+  const problem = checkEventFormat(pdu, version, size);
   if (problem) return fail(problem.errcode, problem.reason);
   const event = pdu as Pdu;
 
   // Step 2: signatures, over the redacted event (so a redacted copy verifies too).
   const signers = requiredSigners(event, version);
   if (signers === null) return fail('M_BAD_JSON', 'cannot determine which servers must sign');
-  const signedBytes = eventSignedBytes(event, version);
+  const signedBytes = Buffer.from(eventSignedBytes(event, version), 'utf8');
   const ts = event.origin_server_ts;
   for (const server of signers) {
     const res = checkSignaturesOf(event.signatures, signedBytes, server, (keyId) =>
@@ -123,7 +133,7 @@ function check(pdu: unknown, versionOrId: RoomVersion | string, lookupKey: KeyLo
 
   // Step 3: content hash; on mismatch keep going with the redacted copy.
   const expected = decodeBase64(event.hashes.sha256);
-  const actual = contentHash(event, version);
+  const actual = sha256(hashInput);
   const redacted = expected === null || !actual.equals(expected);
   const kept = redacted ? (redactEvent(event, version) as Pdu) : event;
 

@@ -126,7 +126,7 @@ export type SignatureCheck = { ok: true; keyIds: string[] } | { ok: false; reaso
  */
 export function checkSignaturesOf(
   signatures: unknown,
-  signedBytes: string,
+  signedBytes: string | Uint8Array,
   entity: string,
   lookup: (keyId: string) => PublicKeyInput | null,
 ): SignatureCheck {

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { buildEvent } from '../../../core/events/build.ts';
 import type { EventDraft } from '../../../core/events/build.ts';
-import { MAX_PDU_BYTES } from '../../../core/events/event-format.ts';
+import { encodeCanonicalJson } from '../../../core/events/canonical-json.ts';
+import { canonicalSizeFromHashInput, MAX_PDU_BYTES } from '../../../core/events/event-format.ts';
+import { contentHashInput } from '../../../core/events/hashes.ts';
 import { checkReceivedPdu, keysToFetch, requiredSigners } from '../../../core/events/pdu-checks.ts';
 import type { KeyLookup } from '../../../core/events/pdu-checks.ts';
 import type { JsonObject, Pdu } from '../../../core/events/pdu.ts';
@@ -135,6 +137,31 @@ test('format and size failures are dropped with typed errcodes', () => {
   // A throwing lookup still gives a typed result.
   const res = checkReceivedPdu(pdu, v('11'), () => { throw new Error('boom'); });
   assert.equal(res.ok, false);
+});
+
+test('size limit: exactly 65536 bytes of canonical JSON passes, one more byte is M_TOO_LARGE', () => {
+  const { pdu } = build(v('11'));
+  const base = Buffer.byteLength(encodeCanonicalJson({ ...pdu, unsigned: { pad: '' } }));
+  const padded = (n: number) => ({ ...pdu, unsigned: { pad: 'é'.repeat(n >> 1) + 'x'.repeat(n & 1) } });
+  const atLimit = padded(MAX_PDU_BYTES - base);
+  assert.equal(Buffer.byteLength(encodeCanonicalJson(atLimit)), MAX_PDU_BYTES);
+  assert.ok(checkReceivedPdu(atLimit, v('11'), lookup).ok);
+  const over = padded(MAX_PDU_BYTES - base + 1);
+  assert.equal(Buffer.byteLength(encodeCanonicalJson(over)), MAX_PDU_BYTES + 1);
+  const res = checkReceivedPdu(over, v('11'), lookup);
+  assert.equal(!res.ok && res.errcode, 'M_TOO_LARGE');
+});
+
+test('property: the size computed from the hash input equals the size of the whole encoding', () => {
+  const { pdu } = build(v('11'));
+  fc.assert(
+    fc.property(fc.option(fc.dictionary(fc.string(), fc.string(), { noNullPrototype: true }), { nil: undefined }), fc.dictionary(fc.string(), fc.string(), { noNullPrototype: true }), (unsigned, extra) => {
+      const ev: Record<string, unknown> = { ...extra, ...pdu, unsigned };
+      assert.equal(canonicalSizeFromHashInput(ev, contentHashInput(ev, v('11')), v('11')), Buffer.byteLength(encodeCanonicalJson(ev)));
+    }),
+  );
+  const empty = { hashes: { sha256: 'x' } };
+  assert.equal(canonicalSizeFromHashInput(empty, contentHashInput(empty, v('11')), v('11')), Buffer.byteLength(encodeCanonicalJson(empty)));
 });
 
 test('property: checkReceivedPdu never throws on arbitrary input', () => {
