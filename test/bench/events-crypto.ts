@@ -32,10 +32,10 @@ function measure(name: string, unit: string, fn: (i: number) => unknown, ms = 20
   for (let i = 0; i < 2000; i++) fn(i); // warm up
   let n = 0;
   const start = performance.now();
-  let elapsed = 0;
-  while ((elapsed = performance.now() - start) < ms) {
+  while (performance.now() - start < ms) {
     for (let j = 0; j < 500; j++) fn(n++);
   }
+  const elapsed = performance.now() - start;
   const rate = Math.round((n / elapsed) * 1000);
   console.log(`${name.padEnd(44)} ${rate.toLocaleString('en-US').padStart(10)} ${unit}/s`);
   return rate;
