@@ -11,6 +11,10 @@ export interface JsonObject {
 /** A PDU as on the wire. In v1/v2 rooms `event_id` is present and references are `[id, hashes]` pairs. */
 export interface Pdu extends JsonObject {
   type: string;
+  /**
+   * CAUTION: absent on the m.room.create event of a v12+ room (the room id is derived from that
+   * event). It cannot be typed optional while Pdu extends JsonObject; use EventView.room_id.
+   */
   room_id: string;
   sender: string;
   content: JsonObject;

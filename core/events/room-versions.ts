@@ -9,8 +9,8 @@ export interface RoomVersion {
   readonly eventIdFormat: 'v1' | 'v3' | 'v4';
   /** v1 rooms use state resolution v1; v2–v11 use v2; v12 uses v2 with its changes ("v2.1"). */
   readonly stateRes: 'v1' | 'v2' | 'v2.1';
-  /** Which redaction algorithm (rooms/fragments/v*-redactions.md). */
-  readonly redaction: 'v1' | 'v6' | 'v9' | 'v11';
+  /** Which redaction algorithm (rooms/fragments/v*-redactions.md; v8 adds join_rules `allow`, rooms/v8.md). */
+  readonly redaction: 'v1' | 'v6' | 'v8' | 'v9' | 'v11';
   /** v1–v5: m.room.aliases has its own auth rule (fragments/v1-auth-rules.md). */
   readonly specialCaseAliasesAuth: boolean;
   /** v3+: the redaction sender's server check is deferred to the client (v3-handling-redactions). */
@@ -69,7 +69,7 @@ const v6: RoomVersion = {
   notificationsPowerLevels: true,
 };
 const v7: RoomVersion = { ...v6, id: '7', knocking: true };
-const v8: RoomVersion = { ...v7, id: '8', restrictedJoins: true };
+const v8: RoomVersion = { ...v7, id: '8', restrictedJoins: true, redaction: 'v8' };
 const v9: RoomVersion = { ...v8, id: '9', redaction: 'v9' };
 const v10: RoomVersion = { ...v9, id: '10', knockRestricted: true, integerPowerLevels: true };
 const v11: RoomVersion = { ...v10, id: '11', redaction: 'v11', redactsInContent: true, createEventHasCreator: false };

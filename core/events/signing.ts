@@ -1,0 +1,194 @@
+// Signing JSON and events with ed25519. Spec: appendices "Signing Details" and "Checking for a
+// Signature"; server-server-api "Adding hashes and signatures to outgoing events" and
+// "Validating hashes and signatures on received events".
+//
+// node:crypto's native ed25519 is used on the hot path (two orders of magnitude faster than
+// tweetnacl). Keys are wrapped in KeyObjects once: a private key from its raw 32-byte seed via
+// the fixed PKCS#8 DER prefix, a public key from its raw 32 bytes via the fixed SPKI prefix.
+
+import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { MatrixError } from '../spec/errors.ts';
+import { decodeBase64, encodeBase64 } from './base64.ts';
+import { encodeCanonicalJson } from './canonical-json.ts';
+import { contentHashBase64 } from './hashes.ts';
+import type { JsonObject } from './pdu.ts';
+import { redactEvent } from './redaction.ts';
+import type { RoomVersion } from './room-versions.ts';
+
+export const ED25519_SEED_BYTES = 32;
+export const ED25519_PUBLIC_KEY_BYTES = 32;
+export const ED25519_SIGNATURE_BYTES = 64;
+/** Spec (keys_server): key id = algorithm ":" version, version matching [a-zA-Z0-9_]. */
+export const KEY_ID_RE = /^ed25519:[a-zA-Z0-9_]+$/;
+
+const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
+const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+const SIGNED_OMIT = ['signatures', 'unsigned'] as const;
+
+export interface SigningKey {
+  /** `ed25519:<version>` */
+  readonly keyId: string;
+  readonly seed: Buffer;
+  readonly publicKey: Buffer;
+  readonly publicKeyBase64: string;
+  readonly privateKey: KeyObject;
+}
+
+/** A verification key: raw 32 bytes, or their unpadded base64 as published in `verify_keys`. */
+export type PublicKeyInput = Uint8Array | string;
+
+export function isKeyId(s: unknown): s is string {
+  return typeof s === 'string' && KEY_ID_RE.test(s);
+}
+
+export function signingKeyFromSeed(seed: Uint8Array, keyId: string): SigningKey {
+  if (!(seed instanceof Uint8Array) || seed.length !== ED25519_SEED_BYTES) {
+    throw new MatrixError('M_INVALID_PARAM', 'ed25519 seed must be 32 bytes');
+  }
+  if (!isKeyId(keyId)) throw new MatrixError('M_INVALID_PARAM', `bad signing key id: ${String(keyId)}`);
+  const seedBuf = Buffer.from(seed);
+  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seedBuf]), format: 'der', type: 'pkcs8' });
+  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  const publicKey = Buffer.from(spki.subarray(SPKI_ED25519_PREFIX.length));
+  return { keyId, seed: seedBuf, publicKey, publicKeyBase64: encodeBase64(publicKey), privateKey };
+}
+
+// Remote keys are looked up again and again for every event a server sends; wrapping the same
+// 32 bytes into a KeyObject each time would dominate verification cost.
+const PUBLIC_KEY_CACHE_MAX = 10_000;
+const publicKeyCache = new Map<string, KeyObject>();
+
+function publicKeyObject(key: PublicKeyInput): KeyObject | null {
+  const b64 = typeof key === 'string' ? key : key instanceof Uint8Array ? encodeBase64(key) : null;
+  if (b64 === null) return null;
+  const cached = publicKeyCache.get(b64);
+  if (cached !== undefined) return cached;
+  const raw = typeof key === 'string' ? decodeBase64(key) : key;
+  if (raw === null || raw.length !== ED25519_PUBLIC_KEY_BYTES) return null;
+  let obj: KeyObject;
+  try {
+    obj = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, raw]), format: 'der', type: 'spki' });
+  } catch {
+    return null;
+  }
+  if (publicKeyCache.size >= PUBLIC_KEY_CACHE_MAX) publicKeyCache.clear();
+  publicKeyCache.set(b64, obj);
+  return obj;
+}
+
+export function signBytes(key: SigningKey, data: string | Uint8Array): Buffer {
+  return nodeSign(null, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, key.privateKey);
+}
+
+/** True iff `signature` (64 raw bytes or unpadded base64) is valid for `data` under `publicKey`. Never throws. */
+export function verifyBytes(publicKey: PublicKeyInput, data: string | Uint8Array, signature: Uint8Array | string): boolean {
+  const keyObj = publicKeyObject(publicKey);
+  const sig = typeof signature === 'string' ? decodeBase64(signature) : signature instanceof Uint8Array ? signature : null;
+  if (keyObj === null || sig === null || sig.length !== ED25519_SIGNATURE_BYTES) return false;
+  try {
+    return nodeVerify(null, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, keyObj, sig);
+  } catch {
+    return false;
+  }
+}
+
+function asObject(v: unknown, what: string): JsonObject {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new MatrixError('M_BAD_JSON', `${what} is not an object`);
+  return v as JsonObject;
+}
+
+/** Copies `signatures` and adds one; keeps other entities' signatures. */
+function withSignature(existing: unknown, entity: string, keyId: string, sig: string): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  if (typeof existing === 'object' && existing !== null && !Array.isArray(existing)) {
+    for (const [name, sigs] of Object.entries(existing)) {
+      if (typeof sigs === 'object' && sigs !== null && !Array.isArray(sigs)) out[name] = { ...(sigs as Record<string, string>) };
+    }
+  }
+  out[entity] = { ...out[entity], [keyId]: sig };
+  return out;
+}
+
+/** Spec "Signing Details": signs `obj` without `signatures`/`unsigned`; returns a signed copy. */
+export function signJson<T extends JsonObject>(obj: T, entity: string, key: SigningKey, opts?: { strict?: boolean }): T {
+  const o = asObject(obj, 'signed JSON');
+  const sig = encodeBase64(signBytes(key, encodeCanonicalJson(o, { strict: opts?.strict ?? true, omit: SIGNED_OMIT })));
+  return { ...obj, signatures: withSignature(o.signatures, entity, key.keyId, sig) };
+}
+
+export type SignatureCheck = { ok: true; keyIds: string[] } | { ok: false; reason: string };
+
+/**
+ * Spec "Checking for a Signature", over already-encoded signed bytes. Signatures whose key the
+ * lookup does not know are skipped (server-server-api: "If a signature is from an unknown or
+ * expired key, it is skipped"); at least one must verify and none from a known key may fail.
+ */
+export function checkSignaturesOf(
+  signatures: unknown,
+  signedBytes: string | Uint8Array,
+  entity: string,
+  lookup: (keyId: string) => PublicKeyInput | null,
+): SignatureCheck {
+  if (typeof signatures !== 'object' || signatures === null || Array.isArray(signatures)) {
+    return { ok: false, reason: 'no signatures object' };
+  }
+  const mine: unknown = Object.hasOwn(signatures, entity) ? (signatures as Record<string, unknown>)[entity] : undefined;
+  if (typeof mine !== 'object' || mine === null || Array.isArray(mine)) return { ok: false, reason: `not signed by ${entity}` };
+  const verified: string[] = [];
+  let known = 0;
+  for (const [keyId, sig] of Object.entries(mine)) {
+    if (!keyId.startsWith('ed25519:')) continue; // algorithms we do not understand are removed
+    const pub = lookup(keyId);
+    if (pub === null || pub === undefined) continue;
+    known++;
+    if (typeof sig !== 'string' || !verifyBytes(pub, signedBytes, sig)) {
+      return { ok: false, reason: `bad signature from ${entity} with ${keyId}` };
+    }
+    verified.push(keyId);
+  }
+  if (known === 0) return { ok: false, reason: `no known key of ${entity} signed this` };
+  return { ok: true, keyIds: verified };
+}
+
+/** Checks `entity`'s signature on a signed JSON object (e.g. a key response, an invite's `signed`). */
+export function verifyJson(
+  obj: unknown,
+  entity: string,
+  lookup: (keyId: string) => PublicKeyInput | null,
+  opts?: { strict?: boolean },
+): SignatureCheck {
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return { ok: false, reason: 'not an object' };
+  let bytes: string;
+  try {
+    bytes = encodeCanonicalJson(obj, { strict: opts?.strict ?? true, omit: SIGNED_OMIT });
+  } catch (e) {
+    return { ok: false, reason: e instanceof Error ? e.message : 'cannot encode' };
+  }
+  return checkSignaturesOf((obj as JsonObject).signatures, bytes, entity, lookup);
+}
+
+/** The bytes an event signature covers: the redacted event without `signatures`/`unsigned`. */
+export function eventSignedBytes(event: unknown, version: RoomVersion): string {
+  return encodeCanonicalJson(redactEvent(event, version), { strict: version.strictCanonicalJson, omit: SIGNED_OMIT });
+}
+
+/**
+ * Spec "Adding hashes and signatures to outgoing events": sets `hashes.sha256` to the content
+ * hash, then signs the redacted form and copies the signature back. Returns a new object.
+ */
+export function hashAndSignEvent<T extends JsonObject>(event: T, version: RoomVersion, entity: string, key: SigningKey): T {
+  const e = asObject(event, 'event');
+  const hashed: JsonObject = { ...e, hashes: { sha256: contentHashBase64(e, version) } };
+  const sig = encodeBase64(signBytes(key, eventSignedBytes(hashed, version)));
+  const signed: JsonObject = { ...hashed, signatures: withSignature(e.signatures, entity, key.keyId, sig) };
+  return signed as T;
+}
+
+/** Adds `entity`'s signature to an already-hashed event (e.g. a resident server co-signing a join). */
+export function addEventSignature<T extends JsonObject>(event: T, version: RoomVersion, entity: string, key: SigningKey): T {
+  const e = asObject(event, 'event');
+  const sig = encodeBase64(signBytes(key, eventSignedBytes(e, version)));
+  const signed: JsonObject = { ...e, signatures: withSignature(e.signatures, entity, key.keyId, sig) };
+  return signed as T;
+}
