@@ -17,7 +17,7 @@ export interface MountDeps {
 
 export function mount(router: Router, { def, handler }: Route, deps: MountDeps): void {
   const limiter = def.rateLimit ? deps.limiters[def.rateLimit] : null;
-  const takesBody = def.method === 'POST' || def.method === 'PUT';
+  const takesBody = def.method !== 'GET';
   router.register([...def.paths], [def.method], async (ctx) => {
     ctx.state.endpoint = def.name;
     const rawQuery = ctx.query as Record<string, unknown>;

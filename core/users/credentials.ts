@@ -39,7 +39,8 @@ export class Credentials {
       if (identifier.type !== 'm.id.user') throw new MatrixError('M_UNKNOWN', 'Unknown identifier type');
       name = identifier.user;
     }
-    if (typeof name !== 'string' || name.length === 0) throw new MatrixError('M_MISSING_PARAM', 'Missing identifier.user');
+    if (name === undefined || name === '') throw new MatrixError('M_MISSING_PARAM', 'Missing identifier.user');
+    if (typeof name !== 'string') throw new MatrixError('M_BAD_JSON', 'identifier.user must be a string');
     if (!name.startsWith('@')) return userIdOf(name.toLowerCase(), this.#deps.serverName);
     const id = parseUserId(name);
     if (!id || serverOf(id) !== this.#deps.serverName) return null;

@@ -68,7 +68,8 @@ describe('accounts through matrix-js-sdk', () => {
     const who = await clientFor(r).whoami();
     assert.equal(who.user_id, '@alice:test.local');
     assert.equal(who.device_id, r.device_id);
-    assert.equal(await anon().isUsernameAvailable('alice').catch((e: MatrixErrorLike) => e.errcode), 'M_USER_IN_USE');
+    // js-sdk turns the server's 400 M_USER_IN_USE into false.
+    assert.equal(await anon().isUsernameAvailable('alice'), false);
     assert.equal(await anon().isUsernameAvailable('nobody-yet'), true);
   });
 

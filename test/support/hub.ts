@@ -5,12 +5,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../../core/config/load.ts';
 import type { Config } from '../../core/config/schema.ts';
 import { startHub, type Hub } from '../../core/main.ts';
 import { freshPostgresDatabase } from './database.ts';
+
+const TEST_CONFIG = fileURLToPath(new URL('../fixtures/homeserver.test.yaml', import.meta.url));
 
 export interface TestHubOptions {
   env?: Record<string, string>;
@@ -34,6 +37,7 @@ export async function testEnv(opts: TestHubOptions = {}): Promise<TestEnv> {
     DATA_DIR: dataDir,
     REGISTRATION_MODE: 'open',
     LOG_LEVEL: 'warn',
+    SWITCHYARD_CONFIG: TEST_CONFIG,
     ...(database ? { DATABASE_URL: database.url } : {}),
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...opts.env,

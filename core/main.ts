@@ -1,0 +1,111 @@
+// The composition root (DESIGN §2): load nothing global, build every service from the config with
+// its dependencies, mount the routes, listen. The only place that knows the whole graph.
+import { createServer, type Server } from 'node:http';
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config/schema.ts';
+import { createLogger, type Logger } from './observability/log.ts';
+import { createMetricsRegistry } from './observability/metrics.ts';
+import { openDatabase } from './storage/open.ts';
+import { runMigrations } from './storage/migrate.ts';
+import { openQueue } from './queue/open.ts';
+import { loadOrCreateSigningKeys } from './events/server-keys.ts';
+import { createUsers, USERS_MIGRATIONS_DIR } from './users/users.ts';
+import { readOrCreateSharedSecret } from './users/shared-secret-file.ts';
+import { createHttpApp } from './http/app.ts';
+import type { Route } from './http/route.ts';
+import { discoveryRoutes } from './api/client/discovery.ts';
+import { registerRoutes } from './api/client/register.ts';
+import { loginRoutes } from './api/client/login.ts';
+import { accountRoutes } from './api/client/account.ts';
+import { deviceRoutes } from './api/client/devices.ts';
+import { profileRoutes } from './api/client/profile.ts';
+import { capabilitiesRoutes } from './api/client/capabilities.ts';
+import { synapseRegisterRoutes } from './api/admin/synapse-register.ts';
+
+export interface Hub {
+  /** The base URL the listener is reachable at (its real port when 0 was asked for). */
+  url: string;
+  config: Config;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+/** Features in migration order: a feature's tables may reference only earlier ones. */
+const MIGRATIONS = [{ feature: 'users', dir: USERS_MIGRATIONS_DIR }];
+
+export async function startHub(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Hub> {
+  await mkdir(config.dataDir, { recursive: true });
+  const storage = await openDatabase(config);
+  const closers: (() => Promise<void>)[] = [() => storage.close()];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch((err: unknown) => log.error('error while stopping', { err }));
+  };
+  try {
+    const applied = await runMigrations(storage.db, MIGRATIONS);
+    if (applied.length > 0) log.info('migrations applied', { migrations: applied });
+    const { queue, kind: queueKind } = await openQueue(config, storage.db);
+    closers.push(() => queue.close());
+    // The signing key is made on first start so it never changes under a running federation.
+    await loadOrCreateSigningKeys(config.signingKeyPath);
+    const sharedSecret = config.registration.sharedSecret ?? (await readOrCreateSharedSecret(config.dataDir));
+
+    const metrics = createMetricsRegistry();
+    const users = createUsers({ db: storage.db, config: { ...config, registration: { ...config.registration, sharedSecret } } });
+    const routes: Route[] = [
+      ...discoveryRoutes({
+        publicBaseUrl: config.publicBaseurl,
+        wellKnownClient: config.wellKnown.client,
+        wellKnownServer: config.wellKnown.server,
+        unstableFeatures: {},
+      }),
+      ...registerRoutes({ registration: users.registration }),
+      ...loginRoutes({ sessions: users.sessions }),
+      ...accountRoutes({ account: users.account }),
+      ...deviceRoutes({ devices: users.devices }),
+      ...profileRoutes({ profiles: users.profiles }),
+      ...capabilitiesRoutes({ defaultRoomVersion: config.rooms.defaultVersion }),
+      ...synapseRegisterRoutes({ sharedSecret: users.sharedSecret }),
+    ];
+    const app = createHttpApp(
+      {
+        auth: { users: users.sessions },
+        log,
+        metrics,
+        maxBodyBytes: config.limits.maxBodyBytes,
+        rateLimits: config.rateLimits,
+        metricsPath: config.metrics.enabled ? config.metrics.path : null,
+      },
+      routes,
+    );
+    const server = createServer(app.callback());
+    await listen(server, config.listen.host, config.listen.port);
+    closers.push(() => closeServer(server));
+    const { port } = server.address() as AddressInfo;
+    const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
+    const url = `http://${host}:${port}`;
+    log.info('listening', { url, server_name: config.serverName, database: storage.kind, queue: queueKind });
+    return { url, config, log, close: closeAll };
+  } catch (e) {
+    await closeAll();
+    throw e;
+  }
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Long-polling clients would hold close() open; they reconnect to the next process.
+    server.closeAllConnections();
+  });
+}
