@@ -22,6 +22,7 @@ import { deviceRoutes } from './api/client/devices.ts';
 import { profileRoutes } from './api/client/profile.ts';
 import { capabilitiesRoutes } from './api/client/capabilities.ts';
 import { synapseRegisterRoutes } from './api/admin/synapse-register.ts';
+import { registrationTokenRoutes } from './api/admin/registration-tokens.ts';
 
 export interface Hub {
   /** The base URL the listener is reachable at (its real port when 0 was asked for). */
@@ -66,6 +67,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...profileRoutes({ profiles: users.profiles }),
       ...capabilitiesRoutes({ defaultRoomVersion: config.rooms.defaultVersion }),
       ...synapseRegisterRoutes({ sharedSecret: users.sharedSecret }),
+      ...registrationTokenRoutes({ tokens: users.registrationTokens }),
     ];
     const app = createHttpApp(
       {

@@ -55,7 +55,7 @@ export class RegistrationService implements RegistrationApi {
     return token.length <= MAX_REGISTRATION_TOKEN_LENGTH && this.#ctx.store.isRegistrationTokenValid(token, this.#ctx.now());
   }
 
-  /** For the admin API and tests: a token for token-gated registration. */
+  /** For tests: a token for token-gated registration (the admin API is RegistrationTokensService). */
   async createRegistrationToken(token: string, usesAllowed: number | null, expiryTime: number | null): Promise<void> {
     await this.#ctx.store.createRegistrationToken(token, usesAllowed, expiryTime);
   }

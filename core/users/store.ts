@@ -55,6 +55,15 @@ export interface NewUser {
   now: number;
 }
 
+export interface RegistrationTokenRow {
+  token: string;
+  uses_allowed: number | null;
+  pending: number;
+  completed: number;
+  expiry_time: number | null;
+}
+const TOKEN_COLUMNS = 'token, uses_allowed, pending, completed, expiry_time';
+
 export class UsersStore {
   readonly db: Db;
   constructor(db: Db) {
@@ -317,12 +326,28 @@ export class UsersStore {
 
   // --- registration tokens ---
 
-  async createRegistrationToken(token: string, usesAllowed: number | null, expiryTime: number | null): Promise<void> {
-    await this.db.query('INSERT INTO registration_tokens (token, uses_allowed, expiry_time) VALUES ($1, $2, $3)', [
-      token,
-      usesAllowed,
-      expiryTime,
-    ]);
+  /** false when the token already exists. */
+  async createRegistrationToken(token: string, usesAllowed: number | null, expiryTime: number | null): Promise<boolean> {
+    const r = await this.db.query(
+      'INSERT INTO registration_tokens (token, uses_allowed, expiry_time) VALUES ($1, $2, $3) ON CONFLICT (token) DO NOTHING',
+      [token, usesAllowed, expiryTime],
+    );
+    return r.rowCount === 1;
+  }
+
+  async listRegistrationTokens(): Promise<RegistrationTokenRow[]> {
+    const r = await this.db.query<RegistrationTokenRow>(`SELECT ${TOKEN_COLUMNS} FROM registration_tokens ORDER BY token`);
+    return r.rows;
+  }
+
+  async getRegistrationToken(token: string): Promise<RegistrationTokenRow | null> {
+    const r = await this.db.query<RegistrationTokenRow>(`SELECT ${TOKEN_COLUMNS} FROM registration_tokens WHERE token = $1`, [token]);
+    return r.rows[0] ?? null;
+  }
+
+  async deleteRegistrationToken(token: string): Promise<boolean> {
+    const r = await this.db.query('DELETE FROM registration_tokens WHERE token = $1', [token]);
+    return r.rowCount === 1;
   }
 
   async isRegistrationTokenValid(token: string, now: number): Promise<boolean> {

@@ -6,6 +6,7 @@ import { createUsersContext, type UsersDeps } from './context.ts';
 import { DevicesService } from './devices.ts';
 import { ProfilesService } from './profiles.ts';
 import { RegistrationService } from './registration.ts';
+import { RegistrationTokensService } from './registration-tokens.ts';
 import { SessionsService } from './sessions.ts';
 import { SharedSecretRegistration } from './shared-secret.ts';
 
@@ -17,6 +18,7 @@ export interface Users {
   devices: DevicesService;
   profiles: ProfilesService;
   sharedSecret: SharedSecretRegistration;
+  registrationTokens: RegistrationTokensService;
 }
 
 export function createUsers(deps: UsersDeps): Users {
@@ -29,6 +31,7 @@ export function createUsers(deps: UsersDeps): Users {
     devices: new DevicesService(ctx),
     profiles: new ProfilesService(ctx),
     sharedSecret: new SharedSecretRegistration(ctx, sessions),
+    registrationTokens: new RegistrationTokensService(ctx),
   };
 }
 
