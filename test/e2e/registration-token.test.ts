@@ -62,7 +62,7 @@ describe('token-gated registration', () => {
     // Open registration is off: the only flow is the token.
     const challenge = await c.registerRequest({ username: 'newbie', password: PASSWORD }).catch((e: { httpStatus: number; data: Record<string, unknown> }) => e);
     assert.equal((challenge as { httpStatus: number }).httpStatus, 401);
-    const data = (challenge as { data: { session: string; flows: { stages: string[] }[] } }).data;
+    const data = (challenge as unknown as { data: { session: string; flows: { stages: string[] }[] } }).data;
     assert.deepEqual(data.flows.map((f) => f.stages), [['m.login.registration_token']]);
     const dummy = await c
       .registerRequest({ username: 'newbie', password: PASSWORD, auth: { type: 'm.login.dummy', session: data.session } })
