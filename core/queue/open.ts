@@ -2,7 +2,6 @@
 // PostgreSQL table queue on the hub's own database (embedded PGlite or PostgreSQL).
 import type { Config } from '../config/schema.ts';
 import type { Db } from '../storage/db.ts';
-import { createBullmqQueue } from './bullmq-queue.ts';
 import { createEmbeddedQueue } from './embedded-queue.ts';
 import type { JobQueue, QueueTuning } from './queue.ts';
 
@@ -17,7 +16,7 @@ export interface OpenQueueOptions {
 
 export async function openQueue(config: Pick<Config, 'redisUrl'>, db: Db, opts: OpenQueueOptions = {}): Promise<{ queue: JobQueue; kind: QueueKind }> {
   if (config.redisUrl !== null) {
-    const queue = await createBullmqQueue({
+    const queue = await (await import('./bullmq-queue.ts')).createBullmqQueue({
       redisUrl: config.redisUrl,
       ...(opts.redisPrefix === undefined ? {} : { prefix: opts.redisPrefix }),
       ...(opts.tuning === undefined ? {} : { tuning: opts.tuning }),

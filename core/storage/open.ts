@@ -4,7 +4,6 @@
 import pg from 'pg';
 import type { Config } from '../config/schema.ts';
 import type { Db } from './db.ts';
-import { startEmbeddedPostgres } from './embedded.ts';
 import { createPgDb } from './pg-db.ts';
 
 export type DatabaseKind = 'postgres' | 'embedded';
@@ -38,6 +37,8 @@ export async function openDatabase(config: Pick<Config, 'database' | 'dataDir'>)
     const db = createPgDb({ connectionString: url, max: config.database.poolMax });
     return { db, kind: 'postgres', close: () => db.close() };
   }
+  // Loaded only when used: PGlite's wasm module costs a PostgreSQL-backed hub ~40 MB for nothing.
+  const { startEmbeddedPostgres } = await import('./embedded.ts');
   const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir });
   // idleTimeoutMillis 0: the one connection stays open instead of being torn down and rebuilt
   // every 10 s of idleness.
