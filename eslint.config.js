@@ -21,7 +21,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js'],
+    files: ['**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
   },
 );

@@ -24,8 +24,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { initDataDir } from './pglite-template.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { pgliteStartParams, useLiftoffOnly } from './pglite-options.ts';
 
@@ -49,7 +48,6 @@ const SERVER_MAX_CONNECTIONS = 2;
 const MAX_SOCKET_PATH = 100;
 // libpq and pg look for the socket file `<dir>/.s.PGSQL.<port>`.
 const SOCKET_PORT = 5432;
-const INITDB_SCRIPT = fileURLToPath(new URL('./pglite-initdb.ts', import.meta.url));
 
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedPostgres> {
   const dataDir = resolve(opts.dataDir);
@@ -57,7 +55,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   mkdirSync(dataDir, { recursive: true });
   const lock = lockDataDir(join(dataDir, 'pglite.lock'), `embedded database ${pgData}`);
   try {
-    if (!existsSync(join(pgData, 'PG_VERSION'))) await initdbInChild(pgData);
+    if (!existsSync(join(pgData, 'PG_VERSION'))) await initDataDir(pgData);
     useLiftoffOnly();
     const { PGlite } = await import('@electric-sql/pglite');
     const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
@@ -131,20 +129,3 @@ function socketEndpoint(dataDir: string): SocketEndpoint {
   };
 }
 
-async function initdbInChild(pgData: string): Promise<void> {
-  const child = spawn(process.execPath, [INITDB_SCRIPT, pgData], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (d: string) => {
-    stderr += d;
-  });
-  const code = await new Promise<number | null>((res, rej) => {
-    child.on('error', rej);
-    child.on('close', res);
-  });
-  if (code !== 0) {
-    // A half-written directory would be taken for a database at the next start.
-    rmSync(pgData, { recursive: true, force: true });
-    throw new Error(`initdb of the embedded database in ${pgData} failed (exit ${code}): ${stderr.trim().slice(-2000)}`);
-  }
-}

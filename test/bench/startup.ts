@@ -24,7 +24,7 @@ async function peakMb(pid: number): Promise<number> {
 async function run(label: string, env: Record<string, string>): Promise<void> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['core/cli.ts', 'start'], {
+  const child = spawn(process.execPath, ['core/cli.js', 'start'], {
     env: { ...process.env, ...env, LISTEN_PORT: String(port), LOG_LEVEL: 'warn' },
     stdio: 'ignore',
   });

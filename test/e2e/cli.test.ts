@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
 const cli = (...args: string[]) =>
-  exec(process.execPath, ['core/cli.ts', ...args], { env: { ...process.env, DATABASE_URL: '', SWITCHYARD_CONFIG: '' } }).then(
+  exec(process.execPath, ['core/cli.js', ...args], { env: { ...process.env, DATABASE_URL: '', SWITCHYARD_CONFIG: '' } }).then(
     (r) => ({ code: 0, ...r }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );

@@ -43,7 +43,7 @@ describe('token-gated registration', () => {
   }
 
   test('register-user makes an admin who issues a token that lets one person register', async () => {
-    const cli = await run(process.execPath, ['core/cli.ts', 'register-user', '--user', 'root', '--password', PASSWORD, '--admin', '--url', hub.url], {
+    const cli = await run(process.execPath, ['core/cli.js', 'register-user', '--user', 'root', '--password', PASSWORD, '--admin', '--url', hub.url], {
       env: { ...process.env, ...te.env },
     });
     assert.match(cli.stdout, /Registered @root:test\.local/);

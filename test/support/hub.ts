@@ -74,7 +74,7 @@ export interface HubProcess {
 
 /** Runs `switchyard start` as a child process; resolves once it logs that it is listening. */
 export async function spawnHub(te: TestEnv, extraEnv: Record<string, string> = {}): Promise<HubProcess> {
-  const child = spawn(process.execPath, ['core/cli.ts', 'start'], {
+  const child = spawn(process.execPath, ['core/cli.js', 'start'], {
     env: { ...process.env, ...te.env, LOG_LEVEL: 'info', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,11 +1,10 @@
-#!/usr/bin/env node
 // The `switchyard` command. Each subcommand is a small function; the server itself is built by
 // core/main.ts.
 import { parseArgs } from 'node:util';
 import { writeFileSync, existsSync } from 'node:fs';
-import { ConfigError, loadConfig } from './config/load.ts';
-import { renderExampleConfig } from './config/example.ts';
-import { registerUser } from './cli/register-user.ts';
+import { ConfigError, loadConfig } from '../config/load.ts';
+import { renderExampleConfig } from '../config/example.ts';
+import { registerUser } from './register-user.ts';
 
 const HELP: Record<string, string> = {
   '': `Usage: switchyard <command> [options]
@@ -58,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'start': {
-      const { startHub } = await import('./main.ts');
+      const { startHub } = await import('../main.ts');
       const hub = await startHub(loadConfig({ path: values.config }));
       const stop = () => {
         hub.close().then(
