@@ -5,6 +5,7 @@ import { writeFileSync, existsSync } from 'node:fs';
 import { ConfigError, loadConfig } from '../config/load.ts';
 import { renderExampleConfig } from '../config/example.ts';
 import { registerUser } from './register-user.ts';
+import { collectStartupGarbage } from '../lib/startup-gc.ts';
 
 const HELP: Record<string, string> = {
   '': `Usage: switchyard <command> [options]
@@ -59,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
     case 'start': {
       const { startHub } = await import('../main.ts');
       const hub = await startHub(loadConfig({ path: values.config }));
+      collectStartupGarbage();
       const stop = () => {
         hub.close().then(
           () => process.exit(0),
