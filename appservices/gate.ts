@@ -2,6 +2,7 @@
 // the registrations in memory, so a hot reload changes them for the next request.
 import type { AppserviceGate, AppserviceIdentity } from '../core/ports/appservice-gate.ts';
 import type { RoomAlias, UserId } from '../core/spec/ids.ts';
+import type { ReservedNames } from '../core/users/api.ts';
 import type { AppserviceRegistry } from './registry/registry.ts';
 import type { Registration } from './registry/registration.ts';
 
@@ -35,4 +36,15 @@ function owner(registry: AppserviceRegistry, claims: (r: Registration) => boolea
   let found: string | null = null;
   for (const r of registry.active()) if (claims(r) && (found === null || r.id < found)) found = r.id;
   return found;
+}
+
+/** The users feature's ReservedNames seam, answered by the gate. */
+export function createReservedNames(gate: AppserviceGate): ReservedNames {
+  return {
+    isExclusive: async (userId) => gate.exclusiveUserOwner(userId) !== null,
+    appserviceMayUse: async (appserviceId, userId) => {
+      const owner = gate.exclusiveUserOwner(userId);
+      return gate.canActAs(appserviceId, userId) && (owner === null || owner === appserviceId);
+    },
+  };
 }

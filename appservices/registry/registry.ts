@@ -13,7 +13,8 @@
 // - A bad registration is reported (log once per change, and its error in the admin API) and
 //   skipped; the others are unaffected.
 // - Subscribers get the changes (added, updated, removed, paused, resumed) after the new set is
-//   in place, in that order per reload. A removed appservice is only forgotten by the registry:
+//   in place, one at a time and awaited (so keep listeners quick: record, then work elsewhere);
+//   reload() resolves after the last. A listener that throws is logged and the others still run. A removed appservice is only forgotten by the registry:
 //   whatever delivery keeps for it stays until it returns or an operator drops it.
 import { watch, type FSWatcher } from 'node:fs';
 import type { Logger } from '../../core/observability/log.ts';
@@ -188,7 +189,7 @@ export class AppserviceRegistry {
         parsed: this.#parseStored(s.id, s.registration),
       })),
     ];
-    this.#apply(candidates, paused);
+    await this.#apply(candidates, paused);
   }
 
   #storedCache = new Map<string, { json: string; parsed: Parsed }>();
@@ -202,7 +203,7 @@ export class AppserviceRegistry {
     return parsed;
   }
 
-  #apply(candidates: Candidate[], paused: ReadonlySet<string>): void {
+  async #apply(candidates: Candidate[], paused: ReadonlySet<string>): Promise<void> {
     const previous = new Map(this.#entries.map((e) => [e.key, e]));
     const wasLoaded = (c: Candidate) => previous.get(c.key)?.registration != null;
     // Already-loaded sources first: a newcomer that collides with them is the one refused.
@@ -259,9 +260,11 @@ export class AppserviceRegistry {
     for (const change of changes) {
       this.#deps.log.info(`appservice ${change.type}`, { appservice_id: change.appservice.id });
       for (const listener of this.#listeners) {
-        Promise.resolve()
-          .then(() => listener(change))
-          .catch((err: unknown) => this.#deps.log.error('appservice change listener failed', { err, appservice_id: change.appservice.id }));
+        try {
+          await listener(change);
+        } catch (err) {
+          this.#deps.log.error('appservice change listener failed', { err, appservice_id: change.appservice.id });
+        }
       }
     }
   }

@@ -37,7 +37,9 @@ export class SessionsService implements SessionsApi, UsersForAuth {
   }
 
   loginFlows(): { flows: { type: string }[] } {
-    return { flows: [{ type: LOGIN_TYPE_PASSWORD }, { type: LOGIN_TYPE_APPSERVICE }] };
+    // The appservice login type is offered once appservices are wired in (the seam is set).
+    const appservices = this.#ctx.reservedNames?.appserviceMayUse !== undefined;
+    return { flows: [{ type: LOGIN_TYPE_PASSWORD }, ...(appservices ? [{ type: LOGIN_TYPE_APPSERVICE }] : [])] };
   }
 
   async login(input: LoginInput, _client: ClientInfo): Promise<LoginResponse> {
