@@ -121,7 +121,12 @@ export function sampleOf(regex: string): string {
   while (i < regex.length) {
     const c = regex[i]!;
     let piece: string;
-    if (c === '|') break;
+    if (c === '|') {
+      const close = closingParen(regex, i);
+      if (close < 0) break; // top-level alternative: the first branch is the sample
+      i = close; // inside a group: skip the other branches
+      continue;
+    }
     if (c === '\\') {
       const e = regex[i + 1] ?? '';
       piece = CLASS_SAMPLE[e] ?? e;
@@ -160,9 +165,41 @@ export function sampleOf(regex: string): string {
   return out;
 }
 
+/** The index of the `)` closing the group that position `at` is inside, or -1 at top level. */
+function closingParen(regex: string, at: number): number {
+  let depth = 0;
+  for (let i = at; i < regex.length; i++) {
+    const c = regex[i];
+    if (c === '\\') i += 1;
+    else if (c === '[') i = Math.max(i, regex.indexOf(']', i + 2));
+    else if (c === '(') depth += 1;
+    else if (c === ')') {
+      if (depth === 0) return i;
+      depth -= 1;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Whether some string matches both: tried on each pattern's sample and on one sample followed by
+ * any tail of the other (so `@_irc_.*:example\.org` and `@_irc_net_.*` meet in
+ * `@_irc_net_:example.org`).
+ */
+function mayOverlap(a: RegExp, aSrc: string, b: RegExp, bSrc: string): boolean {
+  const sa = sampleOf(aSrc);
+  const sb = sampleOf(bSrc);
+  const both = (s: string) => a.test(s) && b.test(s);
+  if (both(sa) || both(sb)) return true;
+  for (let k = 0; k <= Math.max(sa.length, sb.length); k++) {
+    if (both(sb + sa.slice(k)) || both(sa + sb.slice(k))) return true;
+  }
+  return false;
+}
+
 /**
  * Overlapping exclusive claims between appservices: two exclusive regexes of one kind, from
- * different appservices, where one matches the other's sample. Regex intersection is not
+ * different appservices, for which a string built from their samples matches both. Regex intersection is not
  * decidable in general (backreferences, lookaheads), so this catches the overlaps people make
  * (the same pattern twice, one prefix inside another) and is reported as a warning, never used
  * to refuse a registration.
@@ -176,8 +213,7 @@ export function findExclusiveOverlaps(list: readonly { id: string; namespaces: N
       for (const kind of NAMESPACE_KINDS) {
         for (const x of a.namespaces.exclusiveEntries(kind)) {
           for (const y of b.namespaces.exclusiveEntries(kind)) {
-            const overlap = x.entry.regex === y.entry.regex || x.re.test(sampleOf(y.entry.regex)) || y.re.test(sampleOf(x.entry.regex));
-            if (overlap) out.push({ kind, appservices: [a.id, b.id], regexes: [x.entry.regex, y.entry.regex] });
+            if (x.entry.regex === y.entry.regex || mayOverlap(x.re, x.entry.regex, y.re, y.entry.regex)) out.push({ kind, appservices: [a.id, b.id], regexes: [x.entry.regex, y.entry.regex] });
           }
         }
       }
