@@ -23,6 +23,13 @@ import { profileRoutes } from './api/client/profile.ts';
 import { capabilitiesRoutes } from './api/client/capabilities.ts';
 import { synapseRegisterRoutes } from './api/admin/synapse-register.ts';
 import { registrationTokenRoutes } from './api/admin/registration-tokens.ts';
+import { appserviceAdminRoutes } from './api/admin/appservices.ts';
+import { AppservicesStore, APPSERVICES_MIGRATIONS_DIR } from '../appservices/store.ts';
+import { AppserviceRegistry } from '../appservices/registry/registry.ts';
+import { createAppserviceAdmin } from '../appservices/registry/admin.ts';
+import { registerRegistryMetrics } from '../appservices/registry/metrics.ts';
+import { createAppserviceGate, createReservedNames } from '../appservices/gate.ts';
+import { PuppetRegistry } from '../appservices/puppets/registry.ts';
 
 export interface Hub {
   /** The base URL the listener is reachable at (its real port when 0 was asked for). */
@@ -33,7 +40,10 @@ export interface Hub {
 }
 
 /** Features in migration order: a feature's tables may reference only earlier ones. */
-const MIGRATIONS = [{ feature: 'users', dir: USERS_MIGRATIONS_DIR }];
+const MIGRATIONS = [
+  { feature: 'users', dir: USERS_MIGRATIONS_DIR },
+  { feature: 'appservices', dir: APPSERVICES_MIGRATIONS_DIR },
+];
 
 export async function startHub(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Hub> {
   await mkdir(config.dataDir, { recursive: true });
@@ -52,7 +62,28 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     const sharedSecret = config.registration.sharedSecret ?? (await readOrCreateSharedSecret(config.dataDir));
 
     const metrics = createMetricsRegistry();
-    const users = createUsers({ db: storage.db, config: { ...config, registration: { ...config.registration, sharedSecret } } });
+    const appservicesStore = new AppservicesStore(storage.db);
+    const appserviceRegistry = new AppserviceRegistry({
+      dir: config.appservicesDir,
+      serverName: config.serverName,
+      store: appservicesStore,
+      log: log.child({ component: 'appservices' }),
+    });
+    const gate = createAppserviceGate(appserviceRegistry);
+    const users = createUsers({
+      db: storage.db,
+      config: { ...config, registration: { ...config.registration, sharedSecret } },
+      reservedNames: createReservedNames(gate),
+    });
+    const puppets = new PuppetRegistry({ users: users.appserviceUsers });
+    // Each appservice's sender exists as soon as the appservice is loaded (before its first request).
+    appserviceRegistry.subscribe(async (change) => {
+      if (change.type === 'added' || change.type === 'updated') await puppets.ensureSender(change.appservice.id, change.appservice.senderUserId);
+    });
+    await appserviceRegistry.start();
+    closers.push(() => appserviceRegistry.stop());
+    registerRegistryMetrics(appserviceRegistry, metrics);
+    const appserviceAdmin = createAppserviceAdmin({ registry: appserviceRegistry, store: appservicesStore, puppets });
     const routes: Route[] = [
       ...discoveryRoutes({
         publicBaseUrl: config.publicBaseurl,
@@ -68,10 +99,11 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...capabilitiesRoutes({ defaultRoomVersion: config.rooms.defaultVersion }),
       ...synapseRegisterRoutes({ sharedSecret: users.sharedSecret }),
       ...registrationTokenRoutes({ tokens: users.registrationTokens }),
+      ...appserviceAdminRoutes({ appservices: appserviceAdmin }),
     ];
     const app = createHttpApp(
       {
-        auth: { users: users.sessions },
+        auth: { users: users.sessions, appservices: gate },
         log,
         metrics,
         maxBodyBytes: config.limits.maxBodyBytes,

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from '../config/load.ts';
 import { renderExampleConfig } from '../config/example.ts';
 import { registerUser } from './register-user.ts';
 import { collectStartupGarbage } from '../lib/startup-gc.ts';
+import { APPSERVICE_HELP, appserviceCommand } from './appservice.ts';
 
 const HELP: Record<string, string> = {
   '': `Usage: switchyard <command> [options]
@@ -14,6 +15,7 @@ Commands:
   start             Start the homeserver
   generate-config   Write a documented configuration file
   register-user     Create a user through the shared-secret admin API
+  appservice        List, register, delete, pause and resume appservices
 
 Run "switchyard <command> --help" for a command's options.`,
   start: `Usage: switchyard start [--config FILE]
@@ -31,13 +33,15 @@ Registers a user with the shared secret (Synapse's /_synapse/admin/v1/register),
 running server at --url (default: the configured public_baseurl). The secret is read from
 the config or from <data_dir>/registration_shared_secret. The password may also come from
 SWITCHYARD_PASSWORD; without either it is asked for on the terminal.`,
+  appservice: APPSERVICE_HELP,
 };
 
 async function main(argv: string[]): Promise<number> {
   const [command = '', ...rest] = argv;
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
     strict: true,
+    allowPositionals: true,
     options: {
       help: { type: 'boolean', short: 'h' },
       config: { type: 'string', short: 'c' },
@@ -48,8 +52,13 @@ async function main(argv: string[]): Promise<number> {
       password: { type: 'string', short: 'p' },
       admin: { type: 'boolean' },
       url: { type: 'string' },
+      token: { type: 'string' },
+      prefix: { type: 'string' },
+      json: { type: 'boolean' },
     },
   });
+  // Only `appservice` takes positional arguments (its action and target).
+  if (command !== 'appservice' && positionals.length > 0) return usage(`Unexpected argument: ${positionals[0]}`);
   if (command === '' || command === '--help' || command === '-h' || values.help) {
     const text = HELP[command.startsWith('-') ? '' : command];
     if (text === undefined) return usage(`Unknown command: ${command}`);
@@ -88,6 +97,13 @@ async function main(argv: string[]): Promise<number> {
         password: values.password ?? process.env.SWITCHYARD_PASSWORD,
         admin: values.admin ?? false,
         url: values.url,
+      });
+    case 'appservice':
+      return appserviceCommand(loadConfig({ path: values.config }), positionals, {
+        url: values.url,
+        token: values.token ?? process.env.SWITCHYARD_ADMIN_TOKEN,
+        prefix: values.prefix,
+        json: values.json ?? false,
       });
     default:
       return usage(`Unknown command: ${command}`);

@@ -5,7 +5,7 @@ import { MatrixError } from '../spec/errors.ts';
 import { Reply, type RateLimitName } from '../spec/endpoint.ts';
 import { parseWith } from '../spec/shape.ts';
 import type { RateLimiter } from '../lib/rate-limiter.ts';
-import { authenticate, extractToken, type AuthDeps } from './auth.ts';
+import { authenticate, extractMasquerade, extractToken, isRateLimitExempt, type AuthDeps } from './auth.ts';
 import { parseJsonBody, readBody } from './body.ts';
 import type { Route } from './route.ts';
 
@@ -22,8 +22,9 @@ export function mount(router: Router, { def, handler }: Route, deps: MountDeps):
     ctx.state.endpoint = def.name;
     const rawQuery = ctx.query as Record<string, unknown>;
     const userAgent = ctx.get('user-agent') || null;
-    const requester = await authenticate(deps.auth, def.auth, extractToken(ctx.headers, rawQuery), { ip: ctx.ip, userAgent });
-    if (limiter) {
+    const token = extractToken(ctx.headers, rawQuery);
+    const requester = await authenticate(deps.auth, def.auth, token, { ip: ctx.ip, userAgent }, extractMasquerade(rawQuery));
+    if (limiter && !isRateLimitExempt(deps.auth, requester)) {
       const decision = limiter.hit(requester?.userId ?? ctx.ip);
       if (!decision.allowed) {
         throw new MatrixError('M_LIMIT_EXCEEDED', 'Too many requests', {

@@ -23,6 +23,10 @@ export interface UsersForAuth {
   /** null: unknown token. { expired }: a real token past its lifetime (soft logout). */
   resolveAccessToken(token: string, client?: ClientInfo): Promise<TokenLookup>;
   isAdmin(userId: UserId): Promise<boolean>;
+  /** Appservice identity assertion: the masqueraded user must be registered here. */
+  userExists(userId: UserId): Promise<boolean>;
+  /** Appservice device masquerading: the device must be the user's. */
+  deviceExists(userId: UserId, deviceId: string): Promise<boolean>;
 }
 
 /** The UIA `auth` dict as the client sent it (client-server-api "User-interactive authentication API"). */
@@ -65,6 +69,15 @@ export interface RegisterInput {
   refreshToken: boolean;
 }
 
+/** POST /register with type m.login.application_service (application-service-api "Server admin style permissions"). */
+export interface AppserviceRegisterInput {
+  username?: string;
+  deviceId?: string;
+  initialDeviceDisplayName?: string;
+  inhibitLogin: boolean;
+  refreshToken: boolean;
+}
+
 export interface LoginInput {
   type: string;
   identifier?: Record<string, unknown>;
@@ -74,10 +87,14 @@ export interface LoginInput {
   deviceId?: string;
   initialDeviceDisplayName?: string;
   refreshToken: boolean;
+  /** Set for m.login.application_service: the appservice whose as_token came with the request. */
+  appserviceId?: string;
 }
 
 export interface RegistrationApi {
   register(input: RegisterInput, client: ClientInfo): Promise<RegisterResponse>;
+  /** No UIA; the name must be the appservice's (M_EXCLUSIVE otherwise). The user is recorded as the appservice's. */
+  registerAppserviceUser(appserviceId: string, input: AppserviceRegisterInput, client: ClientInfo): Promise<RegisterResponse>;
   /** Throws M_INVALID_USERNAME / M_USER_IN_USE / M_EXCLUSIVE when the name can't be registered. */
   checkUsernameAvailable(username: string): Promise<void>;
   isRegistrationTokenValid(token: string): Promise<boolean>;
@@ -107,7 +124,8 @@ export interface DeviceInfo {
 export interface DevicesApi {
   listDevices(requester: Requester): Promise<DeviceInfo[]>;
   getDevice(requester: Requester, deviceId: string): Promise<DeviceInfo>;
-  updateDevice(requester: Requester, deviceId: string, displayName: string | undefined): Promise<void>;
+  /** Appservices create the device when it does not exist (spec v1.17 "Device management", MSC4190). */
+  updateDevice(requester: Requester, deviceId: string, displayName: string | undefined): Promise<'updated' | 'created'>;
   deleteDevices(requester: Requester, deviceIds: readonly string[], auth: AuthDict | undefined): Promise<void>;
 }
 
@@ -137,6 +155,28 @@ export interface SharedSecretRegistrationApi {
 export interface ReservedNames {
   /** True when an appservice claims this user id exclusively: registration answers M_EXCLUSIVE. */
   isExclusive(userId: UserId): Promise<boolean>;
+  /**
+   * Whether this appservice may register or log in as the user: its sender, or a user in its
+   * users namespaces that no other appservice claims exclusively. Absent: no appservice may.
+   */
+  appserviceMayUse?(appserviceId: string, userId: UserId): Promise<boolean>;
+}
+
+/** A user an appservice registered (users.appservice_id), for the puppet registry. */
+export interface AppserviceUser {
+  userId: UserId;
+  createdTs: number;
+  deactivated: boolean;
+  displayname: string | null;
+  avatarUrl: string | null;
+}
+
+/** What the appservice hub asks of the users feature. */
+export interface UsersForAppservices {
+  /** Registers the user for the appservice unless it exists (its sender); true when created now. */
+  ensureAppserviceUser(userId: UserId, appserviceId: string): Promise<boolean>;
+  /** The appservice's users in user-id order, after `from`, whose ids start with `prefix`. */
+  listAppserviceUsers(appserviceId: string, opts: { prefix?: string; from?: string; limit: number }): Promise<AppserviceUser[]>;
 }
 
 /** Told after a profile field of a local user changed, to update membership events (rooms). */

@@ -34,13 +34,20 @@ export class DevicesService implements DevicesApi {
     return deviceInfo(d);
   }
 
-  async updateDevice(requester: Requester, deviceId: string, displayName: string | undefined): Promise<void> {
-    const { store } = this.#ctx;
+  async updateDevice(requester: Requester, deviceId: string, displayName: string | undefined): Promise<'updated' | 'created'> {
+    const { store, now } = this.#ctx;
+    // Spec v1.17 "Device management" (MSC4190): an appservice creates its users' devices this way.
+    if (requester.appserviceId !== null && !(await store.deviceExists(requester.userId, deviceId))) {
+      if (!(await store.userExists(requester.userId))) throw new MatrixError('M_FORBIDDEN', 'Application service has not registered this user');
+      const created = await store.db.tx((q) => store.ensureDevice(q, requester.userId, deviceId, displayName ?? null, now()));
+      if (created) return 'created';
+    }
     const found =
       displayName === undefined
         ? (await store.getDevice(requester.userId, deviceId)) !== null
         : await store.setDeviceDisplayName(requester.userId, deviceId, displayName);
     if (!found) throw new MatrixError('M_NOT_FOUND', 'Unknown device');
+    return 'updated';
   }
 
   async deleteDevices(requester: Requester, deviceIds: readonly string[], auth: AuthDict | undefined): Promise<void> {

@@ -6,7 +6,7 @@
 import { MatrixError } from '../spec/errors.ts';
 import { isValidLocalpart, MAX_ID_BYTES, userIdOf, type UserId } from '../spec/ids.ts';
 import type { Queryable } from '../storage/db.ts';
-import type { ClientInfo, RegisterInput, RegisterResponse, RegistrationApi } from './api.ts';
+import type { AppserviceRegisterInput, ClientInfo, RegisterInput, RegisterResponse, RegistrationApi } from './api.ts';
 import { checkPasswordPolicy, type UsersContext } from './context.ts';
 import { hashPassword } from './password.ts';
 import type { SessionsService } from './sessions.ts';
@@ -102,6 +102,35 @@ export class RegistrationService implements RegistrationApi {
     });
     return result;
   }
+
+  /**
+   * application-service-api "Server admin style permissions": no UIA, no password, whatever the
+   * registration mode. The name is not lower-cased (the appservice will address the user by
+   * exactly this id, so an upper-case name is M_INVALID_USERNAME) and must be the appservice's: its sender or in its users
+   * namespaces, and not claimed exclusively by another appservice (M_EXCLUSIVE otherwise).
+   */
+  async registerAppserviceUser(appserviceId: string, input: AppserviceRegisterInput, _client: ClientInfo): Promise<RegisterResponse> {
+    const { config, store, reservedNames } = this.#ctx;
+    if (input.username === undefined) throw new MatrixError('M_MISSING_PARAM', 'Missing username');
+    const userId = userIdOf(input.username, config.serverName);
+    if (!isValidLocalpart(input.username) || Buffer.byteLength(userId) > MAX_ID_BYTES) {
+      throw new MatrixError('M_INVALID_USERNAME', 'User ID can only contain characters a-z, 0-9, or =_-./+');
+    }
+    if (!(await reservedNames?.appserviceMayUse?.(appserviceId, userId))) {
+      throw new MatrixError('M_EXCLUSIVE', 'This user ID is not in the namespace of this application service');
+    }
+    return store.db.tx(async (q) => {
+      await createAccount(this.#ctx, q, { username: input.username, passwordHash: null, isAdmin: false, appserviceId });
+      if (input.inhibitLogin) return { user_id: userId, home_server: config.serverName };
+      const issued = await this.#sessions.issue(q, {
+        userId,
+        deviceId: input.deviceId,
+        initialDisplayName: input.initialDeviceDisplayName,
+        refresh: input.refreshToken,
+      });
+      return { user_id: userId, home_server: config.serverName, ...issued };
+    });
+  }
 }
 
 /**
@@ -111,13 +140,13 @@ export class RegistrationService implements RegistrationApi {
 export async function createAccount(
   ctx: UsersContext,
   q: Queryable,
-  a: { username: string | undefined; passwordHash: string | null; isAdmin: boolean; displayName?: string },
+  a: { username: string | undefined; passwordHash: string | null; isAdmin: boolean; displayName?: string; appserviceId?: string },
 ): Promise<UserId> {
-  const { username, passwordHash, isAdmin } = a;
+  const { username, passwordHash, isAdmin, appserviceId } = a;
   for (let attempt = 0; attempt < GENERATED_LOCALPART_ATTEMPTS; attempt++) {
     const localpart = username?.toLowerCase() ?? newLocalpart();
     const userId = userIdOf(localpart, ctx.config.serverName);
-    if (await ctx.store.createUser(q, { userId, localpart, passwordHash, isAdmin, now: ctx.now() })) {
+    if (await ctx.store.createUser(q, { userId, localpart, passwordHash, isAdmin, now: ctx.now(), appserviceId })) {
       await ctx.store.setProfileField(q, userId, 'displayname', a.displayName ?? localpart);
       return userId;
     }

@@ -11,6 +11,8 @@ import type { UsersContext } from './context.ts';
 import { hashToken, newAccessToken, newDeviceId, newRefreshToken } from './tokens.ts';
 
 export const LOGIN_TYPE_PASSWORD = 'm.login.password';
+/** application-service-api "Server admin style permissions": appservices log in as their users with the as_token. */
+export const LOGIN_TYPE_APPSERVICE = 'm.login.application_service';
 /** Device last-seen data "may be a few minutes out of date, for efficiency reasons" (client_device.yaml). */
 export const LAST_SEEN_RESOLUTION_MS = 60_000;
 
@@ -35,18 +37,17 @@ export class SessionsService implements SessionsApi, UsersForAuth {
   }
 
   loginFlows(): { flows: { type: string }[] } {
-    // m.login.application_service joins this list once appservices are wired in.
-    return { flows: [{ type: LOGIN_TYPE_PASSWORD }] };
+    // The appservice login type is offered once appservices are wired in (the seam is set).
+    const appservices = this.#ctx.reservedNames?.appserviceMayUse !== undefined;
+    return { flows: [{ type: LOGIN_TYPE_PASSWORD }, ...(appservices ? [{ type: LOGIN_TYPE_APPSERVICE }] : [])] };
   }
 
   async login(input: LoginInput, _client: ClientInfo): Promise<LoginResponse> {
-    const { credentials, store, config } = this.#ctx;
-    if (input.type !== LOGIN_TYPE_PASSWORD) throw new MatrixError('M_UNKNOWN', `Unsupported login type ${input.type}`);
-    if (input.password === undefined) throw new MatrixError('M_MISSING_PARAM', 'Missing password');
-    const userId = credentials.userFrom(input.identifier, input.user);
-    const check = await credentials.checkPassword(userId, input.password);
-    if (check === 'deactivated') throw new MatrixError('M_USER_DEACTIVATED', 'This account has been deactivated');
-    if (check !== 'ok' || userId === null) throw new MatrixError('M_FORBIDDEN', 'Invalid username or password');
+    const { store, config } = this.#ctx;
+    let userId: UserId;
+    if (input.type === LOGIN_TYPE_PASSWORD) userId = await this.#checkPassword(input);
+    else if (input.type === LOGIN_TYPE_APPSERVICE && input.appserviceId !== undefined) userId = await this.#checkAppservice(input, input.appserviceId);
+    else throw new MatrixError('M_UNKNOWN', `Unsupported login type ${input.type}`);
     const issued = await store.db.tx((q) =>
       this.issue(q, { userId, deviceId: input.deviceId, initialDisplayName: input.initialDeviceDisplayName, refresh: input.refreshToken }),
     );
@@ -56,6 +57,30 @@ export class SessionsService implements SessionsApi, UsersForAuth {
       home_server: config.serverName,
       ...(config.wellKnown.client ? { well_known: config.wellKnown.client } : {}),
     };
+  }
+
+  async #checkPassword(input: LoginInput): Promise<UserId> {
+    const { credentials } = this.#ctx;
+    if (input.password === undefined) throw new MatrixError('M_MISSING_PARAM', 'Missing password');
+    const userId = credentials.userFrom(input.identifier, input.user);
+    const check = await credentials.checkPassword(userId, input.password);
+    if (check === 'deactivated') throw new MatrixError('M_USER_DEACTIVATED', 'This account has been deactivated');
+    if (check !== 'ok' || userId === null) throw new MatrixError('M_FORBIDDEN', 'Invalid username or password');
+    return userId;
+  }
+
+  /** Spec: logging in as a user outside the appservice's namespaces is M_EXCLUSIVE. */
+  async #checkAppservice(input: LoginInput, appserviceId: string): Promise<UserId> {
+    const { credentials, store, reservedNames } = this.#ctx;
+    const userId = credentials.userFrom(input.identifier, input.user);
+    if (userId === null) throw new MatrixError('M_FORBIDDEN', 'Not a local user');
+    if (!(await reservedNames?.appserviceMayUse?.(appserviceId, userId))) {
+      throw new MatrixError('M_EXCLUSIVE', 'This user ID is not in the namespace of this application service');
+    }
+    const user = await store.getUser(userId);
+    if (!user) throw new MatrixError('M_FORBIDDEN', 'Application service has not registered this user');
+    if (user.deactivated) throw new MatrixError('M_USER_DEACTIVATED', 'This account has been deactivated');
+    return userId;
   }
 
   /**
@@ -116,6 +141,14 @@ export class SessionsService implements SessionsApi, UsersForAuth {
       await store.touchDevice(row.userId, row.deviceId, client.ip, client.userAgent, t);
     }
     return { userId: row.userId, deviceId: row.deviceId, tokenId: row.id, isGuest: row.isGuest };
+  }
+
+  async userExists(userId: UserId): Promise<boolean> {
+    return this.#ctx.store.userExists(userId);
+  }
+
+  async deviceExists(userId: UserId, deviceId: string): Promise<boolean> {
+    return this.#ctx.store.deviceExists(userId, deviceId);
   }
 
   async isAdmin(userId: UserId): Promise<boolean> {

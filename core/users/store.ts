@@ -53,6 +53,16 @@ export interface NewUser {
   passwordHash: string | null;
   isAdmin: boolean;
   now: number;
+  /** The appservice that registers the user (application-service-api registration). */
+  appserviceId?: string | null;
+}
+
+export interface AppserviceUserRow {
+  userId: UserId;
+  createdTs: number;
+  deactivated: boolean;
+  displayname: string | null;
+  avatarUrl: string | null;
 }
 
 export interface RegistrationTokenRow {
@@ -75,9 +85,9 @@ export class UsersStore {
   /** false when the user id is taken. */
   async createUser(q: Queryable, u: NewUser): Promise<boolean> {
     const r = await q.query(
-      `INSERT INTO users (user_id, localpart, password_hash, created_ts, is_admin) VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO users (user_id, localpart, password_hash, created_ts, is_admin, appservice_id) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT DO NOTHING`,
-      [u.userId, u.localpart, u.passwordHash, u.now, u.isAdmin],
+      [u.userId, u.localpart, u.passwordHash, u.now, u.isAdmin, u.appserviceId ?? null],
     );
     return r.rowCount === 1;
   }
@@ -89,6 +99,27 @@ export class UsersStore {
       [userId],
     );
     return r.rows[0] ?? null;
+  }
+
+  async userExists(userId: string): Promise<boolean> {
+    const r = await this.db.query('SELECT 1 FROM users WHERE user_id = $1', [userId]);
+    return r.rowCount === 1;
+  }
+
+  /** Users an appservice registered, for the puppet registry; `prefix` matches literally. */
+  async listAppserviceUsers(appserviceId: string, prefix: string, after: string, limit: number): Promise<AppserviceUserRow[]> {
+    const like = prefix.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
+    const r = await this.db.query<AppserviceUserRow & { createdTs: string }>(
+      `SELECT u.user_id AS "userId", u.created_ts AS "createdTs", u.deactivated,
+              d.value #>> '{}' AS displayname, a.value #>> '{}' AS "avatarUrl"
+       FROM users u
+       LEFT JOIN profile_fields d ON d.user_id = u.user_id AND d.field = 'displayname'
+       LEFT JOIN profile_fields a ON a.user_id = u.user_id AND a.field = 'avatar_url'
+       WHERE u.appservice_id = $1 AND u.user_id LIKE $2 AND u.user_id > $3
+       ORDER BY u.user_id LIMIT $4`,
+      [appserviceId, like, after, limit],
+    );
+    return r.rows.map((x) => ({ ...x, createdTs: Number(x.createdTs) }));
   }
 
   async setPasswordHash(q: Queryable, userId: UserId, hash: string): Promise<void> {
@@ -118,6 +149,11 @@ export class UsersStore {
       [userId],
     );
     return r.rows;
+  }
+
+  async deviceExists(userId: UserId, deviceId: string): Promise<boolean> {
+    const r = await this.db.query('SELECT 1 FROM devices WHERE user_id = $1 AND device_id = $2', [userId, deviceId]);
+    return r.rowCount === 1;
   }
 
   async getDevice(userId: UserId, deviceId: string): Promise<DeviceRow | null> {

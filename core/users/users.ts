@@ -2,6 +2,7 @@
 // shared by its services. core/main.ts calls this once and hands the parts to core/http (auth)
 // and to the client and admin route functions.
 import { AccountService } from './account.ts';
+import { AppserviceUsersService } from './appservice-users.ts';
 import { createUsersContext, type UsersDeps } from './context.ts';
 import { DevicesService } from './devices.ts';
 import { ProfilesService } from './profiles.ts';
@@ -19,6 +20,7 @@ export interface Users {
   profiles: ProfilesService;
   sharedSecret: SharedSecretRegistration;
   registrationTokens: RegistrationTokensService;
+  appserviceUsers: AppserviceUsersService;
 }
 
 export function createUsers(deps: UsersDeps): Users {
@@ -32,6 +34,7 @@ export function createUsers(deps: UsersDeps): Users {
     profiles: new ProfilesService(ctx),
     sharedSecret: new SharedSecretRegistration(ctx, sessions),
     registrationTokens: new RegistrationTokensService(ctx),
+    appserviceUsers: new AppserviceUsersService(ctx),
   };
 }
 

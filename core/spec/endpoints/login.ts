@@ -14,11 +14,12 @@ export const getLoginTypes = endpoint({
   rateLimit: 'login',
 });
 
+// auth 'optional': an appservice's as_token comes with m.login.application_service.
 export const login = endpoint({
   name: 'login',
   method: 'POST',
   paths: [`${V3}/login`],
-  auth: 'none',
+  auth: 'optional',
   rateLimit: 'login',
   body: object({
     type: str(),

@@ -6,14 +6,19 @@ import { bool, jsonObject, literal, object, optional, str, withDefault } from '.
 
 const V3 = '/_matrix/client/v3';
 
+/** application-service-api "Server admin style permissions": registration by an appservice. */
+export const LOGIN_TYPE_APPSERVICE = 'm.login.application_service';
+
+// auth 'optional': an appservice's as_token may come with m.login.application_service.
 export const register = endpoint({
   name: 'register',
   method: 'POST',
   paths: [`${V3}/register`],
-  auth: 'none',
+  auth: 'optional',
   rateLimit: 'register',
   query: object({ kind: withDefault(literal('user', 'guest'), 'user') }),
   body: object({
+    type: optional(str()),
     auth: optional(jsonObject()),
     username: optional(str()),
     password: optional(str()),
