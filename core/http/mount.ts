@@ -18,7 +18,7 @@ export interface MountDeps {
 export function mount(router: Router, { def, handler }: Route, deps: MountDeps): void {
   const limiter = def.rateLimit ? deps.limiters[def.rateLimit] : null;
   const takesBody = def.method !== 'GET';
-  router.register([...def.paths], [def.method], async (ctx) => {
+  router.register(withLegacyPaths(def.paths), [def.method], async (ctx) => {
     ctx.state.endpoint = def.name;
     const rawQuery = ctx.query as Record<string, unknown>;
     const userAgent = ctx.get('user-agent') || null;
@@ -57,4 +57,15 @@ export function mount(router: Router, { def, handler }: Route, deps: MountDeps):
       ctx.body = result ?? {};
     }
   });
+}
+
+/**
+ * Every v3 client path is also served under r0, as Synapse does: the v3 endpoints are the r0 ones
+ * renamed (client-server-api "API Standards"), and older SDKs still in use by bridges
+ * (matrix-bot-sdk registers ghosts through /_matrix/client/r0/register) call r0.
+ */
+export function withLegacyPaths(paths: readonly string[]): string[] {
+  const out = new Set(paths);
+  for (const p of paths) if (p.startsWith('/_matrix/client/v3/')) out.add(p.replace('/_matrix/client/v3/', '/_matrix/client/r0/'));
+  return [...out];
 }

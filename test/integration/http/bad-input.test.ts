@@ -165,6 +165,12 @@ describe('bad input on every endpoint', () => {
     assert.equal(ok.status, 200, JSON.stringify(ok.json));
   });
 
+  test('v3 client paths are also served under r0', async () => {
+    const who = await call('GET', '/_matrix/client/r0/account/whoami', { token });
+    assert.equal(who.status, 200);
+    assert.equal(who.json.user_id, params.userId);
+  });
+
   test('the server still serves after all of the above', async () => {
     const r = await call('GET', '/_matrix/client/versions');
     assert.equal(r.status, 200);
