@@ -23,6 +23,15 @@ import { profileRoutes } from './api/client/profile.ts';
 import { capabilitiesRoutes } from './api/client/capabilities.ts';
 import { synapseRegisterRoutes } from './api/admin/synapse-register.ts';
 import { registrationTokenRoutes } from './api/admin/registration-tokens.ts';
+import { LocalNotifier, type Notifier } from './notifier/notifier.ts';
+import { createRedisNotifier } from './notifier/redis-notifier.ts';
+import { AccountDataService, ACCOUNT_DATA_MIGRATIONS_DIR } from './account-data/service.ts';
+import { FiltersService, FILTERS_MIGRATIONS_DIR } from './filters/service.ts';
+import { PresenceService, PRESENCE_MIGRATIONS_DIR } from './presence/service.ts';
+import { accountDataRoutes } from './api/client/account-data.ts';
+import { tagRoutes } from './api/client/tags.ts';
+import { filterRoutes } from './api/client/filters.ts';
+import { presenceRoutes } from './api/client/presence.ts';
 
 export interface Hub {
   /** The base URL the listener is reachable at (its real port when 0 was asked for). */
@@ -33,7 +42,12 @@ export interface Hub {
 }
 
 /** Features in migration order: a feature's tables may reference only earlier ones. */
-const MIGRATIONS = [{ feature: 'users', dir: USERS_MIGRATIONS_DIR }];
+const MIGRATIONS = [
+  { feature: 'users', dir: USERS_MIGRATIONS_DIR },
+  { feature: 'account_data', dir: ACCOUNT_DATA_MIGRATIONS_DIR },
+  { feature: 'filters', dir: FILTERS_MIGRATIONS_DIR },
+  { feature: 'presence', dir: PRESENCE_MIGRATIONS_DIR },
+];
 
 export async function startHub(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Hub> {
   await mkdir(config.dataDir, { recursive: true });
@@ -53,6 +67,14 @@ export async function startHub(config: Config, log: Logger = createLogger(config
 
     const metrics = createMetricsRegistry();
     const users = createUsers({ db: storage.db, config: { ...config, registration: { ...config.registration, sharedSecret } } });
+    const notifier: Notifier = config.redisUrl ? await createRedisNotifier(config.redisUrl) : new LocalNotifier();
+    closers.push(() => notifier.close());
+    const accountData = new AccountDataService({ db: storage.db, notifier });
+    const filters = new FiltersService({ db: storage.db });
+    // TODO(config): a `presence.enabled` option belongs in core/config; presence is on until then.
+    const presence = new PresenceService({ db: storage.db, notifier, enabled: true });
+    presence.start((err) => log.error('presence sweep failed', { err }));
+    closers.push(async () => presence.close());
     const routes: Route[] = [
       ...discoveryRoutes({
         publicBaseUrl: config.publicBaseurl,
@@ -68,6 +90,10 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...capabilitiesRoutes({ defaultRoomVersion: config.rooms.defaultVersion }),
       ...synapseRegisterRoutes({ sharedSecret: users.sharedSecret }),
       ...registrationTokenRoutes({ tokens: users.registrationTokens }),
+      ...accountDataRoutes({ accountData }),
+      ...tagRoutes({ accountData }),
+      ...filterRoutes({ filters }),
+      ...presenceRoutes({ presence }),
     ];
     const app = createHttpApp(
       {
