@@ -32,6 +32,12 @@ import { accountDataRoutes } from './api/client/account-data.ts';
 import { tagRoutes } from './api/client/tags.ts';
 import { filterRoutes } from './api/client/filters.ts';
 import { presenceRoutes } from './api/client/presence.ts';
+import { NO_ROOMS, type RoomMembershipCheck } from './ports/room-membership.ts';
+import { TypingService } from './typing/service.ts';
+import { ReceiptsService, RECEIPTS_MIGRATIONS_DIR } from './receipts/service.ts';
+import { typingRoutes } from './api/client/typing.ts';
+import { receiptRoutes } from './api/client/receipts.ts';
+import { readMarkerRoutes } from './api/client/read-markers.ts';
 
 export interface Hub {
   /** The base URL the listener is reachable at (its real port when 0 was asked for). */
@@ -47,6 +53,7 @@ const MIGRATIONS = [
   { feature: 'account_data', dir: ACCOUNT_DATA_MIGRATIONS_DIR },
   { feature: 'filters', dir: FILTERS_MIGRATIONS_DIR },
   { feature: 'presence', dir: PRESENCE_MIGRATIONS_DIR },
+  { feature: 'receipts', dir: RECEIPTS_MIGRATIONS_DIR },
 ];
 
 export async function startHub(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Hub> {
@@ -71,10 +78,17 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     closers.push(() => notifier.close());
     const accountData = new AccountDataService({ db: storage.db, notifier });
     const filters = new FiltersService({ db: storage.db });
-    // TODO(config): a `presence.enabled` option belongs in core/config; presence is on until then.
+    // Presence is always on: an on/off key (`presence.enabled`) is still to be added to core/config.
     const presence = new PresenceService({ db: storage.db, notifier, enabled: true });
     presence.start((err) => log.error('presence sweep failed', { err }));
     closers.push(async () => presence.close());
+    // Until core/rooms provides its RoomMembershipCheck this server has no rooms, and NO_ROOMS says
+    // exactly that: typing, receipts and read markers answer 403 (not joined) for every room.
+    const membership: RoomMembershipCheck = NO_ROOMS;
+    const typing = new TypingService({ membership, notifier });
+    typing.start();
+    closers.push(async () => typing.close());
+    const receipts = new ReceiptsService({ db: storage.db, notifier, membership, accountData });
     const routes: Route[] = [
       ...discoveryRoutes({
         publicBaseUrl: config.publicBaseurl,
@@ -94,6 +108,9 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...tagRoutes({ accountData }),
       ...filterRoutes({ filters }),
       ...presenceRoutes({ presence }),
+      ...typingRoutes({ typing }),
+      ...receiptRoutes({ receipts }),
+      ...readMarkerRoutes({ receipts }),
     ];
     const app = createHttpApp(
       {
