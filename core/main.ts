@@ -56,7 +56,12 @@ const MIGRATIONS = [
   { feature: 'receipts', dir: RECEIPTS_MIGRATIONS_DIR },
 ];
 
-export async function startHub(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Hub> {
+/** Parts a caller may provide instead of the defaults (tests; the lead's wiring of core/rooms). */
+export interface HubOptions {
+  roomMembership?: RoomMembershipCheck;
+}
+
+export async function startHub(config: Config, log: Logger = createLogger(config.logLevel), opts: HubOptions = {}): Promise<Hub> {
   await mkdir(config.dataDir, { recursive: true });
   const storage = await openDatabase(config);
   const closers: (() => Promise<void>)[] = [() => storage.close()];
@@ -84,7 +89,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     closers.push(async () => presence.close());
     // Until core/rooms provides its RoomMembershipCheck this server has no rooms, and NO_ROOMS says
     // exactly that: typing, receipts and read markers answer 403 (not joined) for every room.
-    const membership: RoomMembershipCheck = NO_ROOMS;
+    const membership: RoomMembershipCheck = opts.roomMembership ?? NO_ROOMS;
     const typing = new TypingService({ membership, notifier });
     typing.start();
     closers.push(async () => typing.close());
