@@ -4,7 +4,7 @@
 // status the spec does not document for that endpoint.
 import assert from 'node:assert/strict';
 import { createClient, type MatrixClient } from 'matrix-js-sdk';
-import { SpecLog, specFetch } from './openapi.ts';
+import { specFetch, type SpecLog } from './openapi.ts';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
