@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import {
   effectiveLimit,
   eventMatches,
@@ -89,4 +90,23 @@ test('event_fields keeps the named dot-separated paths, with escapes', () => {
   });
   assert.deepEqual(projectEventFields(e, ['content.missing', 'nope']), {});
   assert.equal(projectEventFields(e, undefined), e);
+});
+
+/** A reference glob matcher, by recursion: `*` is any sequence, everything else literal. */
+function globRef(p: string, s: string): boolean {
+  if (p === '') return s === '';
+  if (p[0] === '*') return globRef(p.slice(1), s) || (s !== '' && globRef(p, s.slice(1)));
+  return s !== '' && p[0] === s[0] && globRef(p.slice(1), s.slice(1));
+}
+
+test('typeMatches agrees with a reference glob matcher (property)', () => {
+  const alphabet = fc.constantFrom('a', 'b', '.', '*', '+', '(', '\\', '$', '\n');
+  const text = fc.array(alphabet, { maxLength: 8 }).map((a) => a.join(''));
+  fc.assert(
+    fc.property(text, text, (pattern, candidate) => {
+      const type = candidate.replace(/\*/g, 'a');
+      assert.equal(typeMatches(pattern, type), globRef(pattern, type), `${JSON.stringify(pattern)} vs ${JSON.stringify(type)}`);
+    }),
+    { numRuns: 2000 },
+  );
 });
