@@ -44,3 +44,8 @@ export interface PresenceActivity {
   /** A pro-active action (sending an event): bumps last active and sets the user online. */
   userActive(userId: string): Promise<void>;
 }
+
+/** Who may see whose presence: spec "Presence" → "Security considerations" (users sharing a room). */
+export interface PresenceVisibility {
+  canSee(observer: string, observed: string): Promise<boolean>;
+}

@@ -17,7 +17,7 @@ import type { Requester } from '../spec/endpoint.ts';
 import { MatrixError } from '../spec/errors.ts';
 import { parseUserId } from '../spec/ids.ts';
 import type { Db } from '../storage/db.ts';
-import type { PresenceActivity, PresenceApi, PresenceContent, PresenceEvent, PresenceForSync, PresenceState } from './api.ts';
+import type { PresenceActivity, PresenceApi, PresenceContent, PresenceEvent, PresenceForSync, PresenceState, PresenceVisibility } from './api.ts';
 import { PresenceStore, type PresenceChange, type PresenceRow } from './store.ts';
 
 /** Spec "Idle timeout" gives 5 minutes as its example threshold. */
@@ -34,6 +34,11 @@ export interface PresenceDeps {
   db: Db;
   notifier: Notifier;
   enabled: boolean;
+  /**
+   * Who may GET whose presence (403 otherwise). core/main.ts wires the rooms feature's "shares a
+   * room" here once it exists; absent, any user may read anyone's presence.
+   */
+  visibility?: PresenceVisibility;
   /** Milliseconds since the epoch; tests pass a fake clock. */
   now?: () => number;
 }
@@ -43,6 +48,7 @@ export class PresenceService implements PresenceApi, PresenceForSync, PresenceAc
   readonly #notifier: Notifier;
   readonly #enabled: boolean;
   readonly #now: () => number;
+  readonly #visibility: PresenceVisibility | null;
   /** Users with a /sync request running in this process, with how many. */
   readonly #syncing = new Map<string, number>();
   #timer: NodeJS.Timeout | null = null;
@@ -52,6 +58,7 @@ export class PresenceService implements PresenceApi, PresenceForSync, PresenceAc
     this.#notifier = deps.notifier;
     this.#enabled = deps.enabled;
     this.#now = deps.now ?? Date.now;
+    this.#visibility = deps.visibility ?? null;
   }
 
   /** Starts the timeout sweep (core/main.ts); close() stops it. */
@@ -83,10 +90,11 @@ export class PresenceService implements PresenceApi, PresenceForSync, PresenceAc
     }));
   }
 
-  async getPresence(_requester: Requester, userId: string): Promise<PresenceContent> {
+  async getPresence(requester: Requester, userId: string): Promise<PresenceContent> {
     if (!parseUserId(userId)) throw new MatrixError('M_INVALID_PARAM', `${userId} is not a valid user ID`);
-    // Presence is published to all users who share a room (spec "Security considerations"); with
-    // no rooms feature to ask, any user may read it, as with Synapse's default.
+    if (this.#visibility && requester.userId !== userId && !(await this.#visibility.canSee(requester.userId, userId))) {
+      throw new MatrixError('M_FORBIDDEN', 'You are not allowed to see their presence');
+    }
     const row = this.#enabled ? await this.#store.get(userId) : null;
     return row ? this.#content(row) : { presence: 'offline' };
   }

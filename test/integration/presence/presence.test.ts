@@ -118,6 +118,19 @@ describe('presence service', () => {
     assert.deepEqual(await presence.getPresence(as(A), B), { presence: 'offline', last_active_ago: SYNC_OFFLINE_TIMEOUT_MS + IDLE_TIMEOUT_MS });
   });
 
+  test('with a visibility rule, strangers get 403 and oneself always sees', async () => {
+    const shared = new PresenceService({
+      db: t.db,
+      notifier: new LocalNotifier(),
+      enabled: true,
+      now: () => clock.now,
+      visibility: { canSee: async (observer, observed) => observer === B && observed === A },
+    });
+    assert.equal((await shared.getPresence(as(B), A)).presence, 'offline');
+    assert.equal((await shared.getPresence(as(A), A)).presence, 'offline');
+    await assert.rejects(shared.getPresence(as('@c:test.x'), A), (e: unknown) => e instanceof MatrixError && e.errcode === 'M_FORBIDDEN');
+  });
+
   test('disabled: accepted and ignored, everyone offline, nothing for sync', async () => {
     const off = new PresenceService({ db: t.db, notifier: new LocalNotifier(), enabled: false, now: () => clock.now });
     const p = await off.currentPosition();
