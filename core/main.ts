@@ -30,6 +30,21 @@ import { createAppserviceAdmin } from '../appservices/registry/admin.ts';
 import { registerRegistryMetrics } from '../appservices/registry/metrics.ts';
 import { createAppserviceGate, createReservedNames } from '../appservices/gate.ts';
 import { PuppetRegistry } from '../appservices/puppets/registry.ts';
+import { LocalNotifier, type Notifier } from './notifier/notifier.ts';
+import { createRedisNotifier } from './notifier/redis-notifier.ts';
+import { AccountDataService, ACCOUNT_DATA_MIGRATIONS_DIR } from './account-data/service.ts';
+import { FiltersService, FILTERS_MIGRATIONS_DIR } from './filters/service.ts';
+import { PresenceService, PRESENCE_MIGRATIONS_DIR } from './presence/service.ts';
+import { accountDataRoutes } from './api/client/account-data.ts';
+import { tagRoutes } from './api/client/tags.ts';
+import { filterRoutes } from './api/client/filters.ts';
+import { presenceRoutes } from './api/client/presence.ts';
+import { NO_ROOMS, type RoomMembershipCheck } from './ports/room-membership.ts';
+import { TypingService } from './typing/service.ts';
+import { ReceiptsService, RECEIPTS_MIGRATIONS_DIR } from './receipts/service.ts';
+import { typingRoutes } from './api/client/typing.ts';
+import { receiptRoutes } from './api/client/receipts.ts';
+import { readMarkerRoutes } from './api/client/read-markers.ts';
 
 export interface Hub {
   /** The base URL the listener is reachable at (its real port when 0 was asked for). */
@@ -43,9 +58,18 @@ export interface Hub {
 const MIGRATIONS = [
   { feature: 'users', dir: USERS_MIGRATIONS_DIR },
   { feature: 'appservices', dir: APPSERVICES_MIGRATIONS_DIR },
+  { feature: 'account_data', dir: ACCOUNT_DATA_MIGRATIONS_DIR },
+  { feature: 'filters', dir: FILTERS_MIGRATIONS_DIR },
+  { feature: 'presence', dir: PRESENCE_MIGRATIONS_DIR },
+  { feature: 'receipts', dir: RECEIPTS_MIGRATIONS_DIR },
 ];
 
-export async function startHub(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Hub> {
+/** Parts a caller may provide instead of the defaults (tests; the lead's wiring of core/rooms). */
+export interface HubOptions {
+  roomMembership?: RoomMembershipCheck;
+}
+
+export async function startHub(config: Config, log: Logger = createLogger(config.logLevel), opts: HubOptions = {}): Promise<Hub> {
   await mkdir(config.dataDir, { recursive: true });
   const storage = await openDatabase(config);
   const closers: (() => Promise<void>)[] = [() => storage.close()];
@@ -84,6 +108,21 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     closers.push(() => appserviceRegistry.stop());
     registerRegistryMetrics(appserviceRegistry, metrics);
     const appserviceAdmin = createAppserviceAdmin({ registry: appserviceRegistry, store: appservicesStore, puppets });
+    const notifier: Notifier = config.redisUrl ? await createRedisNotifier(config.redisUrl) : new LocalNotifier();
+    closers.push(() => notifier.close());
+    const accountData = new AccountDataService({ db: storage.db, notifier });
+    const filters = new FiltersService({ db: storage.db });
+    // Presence is always on: an on/off key (`presence.enabled`) is still to be added to core/config.
+    const presence = new PresenceService({ db: storage.db, notifier, enabled: true });
+    presence.start((err) => log.error('presence sweep failed', { err }));
+    closers.push(async () => presence.close());
+    // Until core/rooms provides its RoomMembershipCheck this server has no rooms, and NO_ROOMS says
+    // exactly that: typing, receipts and read markers answer 403 (not joined) for every room.
+    const membership: RoomMembershipCheck = opts.roomMembership ?? NO_ROOMS;
+    const typing = new TypingService({ membership, notifier });
+    typing.start();
+    closers.push(async () => typing.close());
+    const receipts = new ReceiptsService({ db: storage.db, notifier, membership, accountData });
     const routes: Route[] = [
       ...discoveryRoutes({
         publicBaseUrl: config.publicBaseurl,
@@ -100,6 +139,13 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...synapseRegisterRoutes({ sharedSecret: users.sharedSecret }),
       ...registrationTokenRoutes({ tokens: users.registrationTokens }),
       ...appserviceAdminRoutes({ appservices: appserviceAdmin }),
+      ...accountDataRoutes({ accountData }),
+      ...tagRoutes({ accountData }),
+      ...filterRoutes({ filters }),
+      ...presenceRoutes({ presence }),
+      ...typingRoutes({ typing }),
+      ...receiptRoutes({ receipts }),
+      ...readMarkerRoutes({ receipts }),
     ];
     const app = createHttpApp(
       {
