@@ -108,12 +108,11 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     closers.push(() => appserviceRegistry.stop());
     registerRegistryMetrics(appserviceRegistry, metrics);
     const appserviceAdmin = createAppserviceAdmin({ registry: appserviceRegistry, store: appservicesStore, puppets });
-    const notifier: Notifier = config.redisUrl ? await createRedisNotifier(config.redisUrl) : new LocalNotifier();
+    const notifier: Notifier = config.redisUrl ? await createRedisNotifier(config.redisUrl, { channelPrefix: `${config.serverName}:` }) : new LocalNotifier();
     closers.push(() => notifier.close());
     const accountData = new AccountDataService({ db: storage.db, notifier });
     const filters = new FiltersService({ db: storage.db });
-    // Presence is always on: an on/off key (`presence.enabled`) is still to be added to core/config.
-    const presence = new PresenceService({ db: storage.db, notifier, enabled: true });
+    const presence = new PresenceService({ db: storage.db, notifier, enabled: config.presence.enabled });
     presence.start((err) => log.error('presence sweep failed', { err }));
     closers.push(async () => presence.close());
     // Until core/rooms provides its RoomMembershipCheck this server has no rooms, and NO_ROOMS says

@@ -17,6 +17,7 @@ export const OPTION_DOCS: Record<string, string> = {
   well_known: 'client: extra keys for /.well-known/matrix/client. server: host:port for /.well-known/matrix/server delegation.',
   appservices_dir: 'Folder of appservice registration YAML files (Synapse format), reloaded without a restart. Env: APPSERVICES_DIR.',
   rooms: 'default_version: the room version of new rooms.',
+  presence: 'enabled: false stops tracking and sharing online status (PUT presence is accepted, everyone reads as offline).',
   log_level: 'debug | info | warn | error. Env: LOG_LEVEL.',
   signing_key_path: 'The ed25519 signing key file (Synapse format); generated on first start. Empty = <data_dir>/signing.key.',
 };

@@ -47,6 +47,7 @@ export interface Config {
   wellKnown: { client: Record<string, unknown> | null; server: string | null };
   appservicesDir: string;
   rooms: { defaultVersion: string };
+  presence: { enabled: boolean };
   logLevel: LogLevel;
   /** Where the server's ed25519 signing key lives; generated on first start. */
   signingKeyPath: string;
@@ -73,6 +74,7 @@ export const DEFAULTS: Config = {
   wellKnown: { client: null, server: null },
   appservicesDir: 'config/appservices',
   rooms: { defaultVersion: '12' },
+  presence: { enabled: true },
   logLevel: 'info',
   signingKeyPath: '',
 };
