@@ -153,6 +153,43 @@ export function encodeCanonicalJson(value: unknown, opts?: CanonicalJsonOptions)
   return encodeValue(value, strict, 0);
 }
 
+/**
+ * The canonical JSON of each member of a plain object (`"key":value`), in canonical key order,
+ * `undefined` members left out. Because the order of a subset of keys is the subset of the
+ * order, `'{' + parts.filter(...).join(',') + '}'` is the canonical JSON of any sub-object: one
+ * encoding of an event serves its content hash, its signed (redacted) form and its size.
+ */
+export function encodeMembersOf(
+  value: unknown,
+  opts?: { readonly strict?: boolean },
+): { readonly keys: string[]; readonly parts: string[] } {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('not an object');
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) throw bad('not a plain object');
+  const o = value as Record<string, unknown>;
+  const strict = opts?.strict ?? true;
+  const all = Object.keys(o);
+  if (all.length > 1) all.sort();
+  const keys: string[] = [];
+  const parts: string[] = [];
+  let keySurrogate = false;
+  for (let i = 0; i < all.length; i++) {
+    const k = all[i] as string;
+    const v = o[k];
+    if (v === undefined) continue;
+    sawSurrogate = false;
+    const ks = encodeString(k);
+    keySurrogate ||= sawSurrogate;
+    keys.push(k);
+    parts.push(ks + ':' + encodeValue(v, strict, 1));
+  }
+  if (keySurrogate && keys.some((k) => SURROGATE.test(k))) {
+    const order = keys.map((_, i) => i).sort((a, b) => byCodePoint(keys[a] as string, keys[b] as string));
+    return { keys: order.map((i) => keys[i] as string), parts: order.map((i) => parts[i] as string) };
+  }
+  return { keys, parts };
+}
+
 export function canonicalJsonBytes(value: unknown, opts?: CanonicalJsonOptions): Buffer {
   return Buffer.from(encodeCanonicalJson(value, opts), 'utf8');
 }

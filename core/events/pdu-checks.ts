@@ -9,13 +9,14 @@
 import type { EventId, RoomId } from '../spec/ids.ts';
 import { parseUserId, serverOf } from '../spec/ids.ts';
 import { decodeBase64 } from './base64.ts';
-import { canonicalSizeFromHashInput, checkEventFormat } from './event-format.ts';
-import { contentHashInput, eventIdFromRedactedBytes, eventIdOf, sha256 } from './hashes.ts';
-import type { Pdu } from './pdu.ts';
+import { EncodedEvent } from './event-encoding.ts';
+import { checkEventFormat } from './event-format.ts';
+import { eventIdFromRedactedBytes, eventIdOf, sha256 } from './hashes.ts';
+import type { JsonObject, Pdu } from './pdu.ts';
 import { redactEvent } from './redaction.ts';
 import { roomVersion } from './room-versions.ts';
 import type { RoomVersion } from './room-versions.ts';
-import { checkSignaturesOf, eventSignedBytes } from './signing.ts';
+import { checkSignaturesOf } from './signing.ts';
 import type { PublicKeyInput } from './signing.ts';
 
 /**
@@ -104,14 +105,16 @@ function check(pdu: unknown, versionOrId: RoomVersion | string, lookupKey: KeyLo
   const version = typeof versionOrId === 'string' ? roomVersion(versionOrId) : versionOrId;
   if (version === null) return fail('M_UNSUPPORTED_ROOM_VERSION', `unknown room version ${String(versionOrId)}`);
 
-  // Step 1: format and size. The content hash input (needed in step 3) is encoded first and
-  // gives the size without encoding the whole event again.
+  // Step 1: format and size. The event is encoded once (member by member); the content hash
+  // input (step 3), the signed bytes (step 2) and the size are all cut from that encoding.
   if (typeof pdu !== 'object' || pdu === null || Array.isArray(pdu)) return fail('M_BAD_JSON', 'event is not an object');
+  let encoded: EncodedEvent;
   let hashInput: string;
   let size: number;
   try {
-    hashInput = contentHashInput(pdu, version);
-    size = canonicalSizeFromHashInput(pdu as Record<string, unknown>, hashInput, version);
+    encoded = new EncodedEvent(pdu as JsonObject, version);
+    hashInput = encoded.contentHashInput();
+    size = encoded.canonicalSize(hashInput);
   } catch (e) {
     return fail('M_BAD_JSON', e instanceof Error ? e.message : 'not encodable as canonical JSON');
   }
@@ -122,7 +125,7 @@ function check(pdu: unknown, versionOrId: RoomVersion | string, lookupKey: KeyLo
   // Step 2: signatures, over the redacted event (so a redacted copy verifies too).
   const signers = requiredSigners(event, version);
   if (signers === null) return fail('M_BAD_JSON', 'cannot determine which servers must sign');
-  const signedBytes = Buffer.from(eventSignedBytes(event, version), 'utf8');
+  const signedBytes = Buffer.from(encoded.signedBytes(), 'utf8');
   const ts = event.origin_server_ts;
   for (const server of signers) {
     const res = checkSignaturesOf(event.signatures, signedBytes, server, (keyId) =>
