@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { buildEvent } from '../../../core/events/build.ts';
 import type { EventDraft } from '../../../core/events/build.ts';
 import { encodeCanonicalJson } from '../../../core/events/canonical-json.ts';
-import { canonicalSizeFromHashInput, MAX_PDU_BYTES } from '../../../core/events/event-format.ts';
+import { EncodedEvent } from '../../../core/events/event-encoding.ts';
+import { MAX_PDU_BYTES } from '../../../core/events/event-format.ts';
 import { contentHashInput } from '../../../core/events/hashes.ts';
 import { checkReceivedPdu, keysToFetch, requiredSigners } from '../../../core/events/pdu-checks.ts';
 import type { KeyLookup } from '../../../core/events/pdu-checks.ts';
@@ -157,11 +158,14 @@ test('property: the size computed from the hash input equals the size of the who
   fc.assert(
     fc.property(fc.option(fc.dictionary(fc.string(), fc.string(), { noNullPrototype: true }), { nil: undefined }), fc.dictionary(fc.string(), fc.string(), { noNullPrototype: true }), (unsigned, extra) => {
       const ev: Record<string, unknown> = { ...extra, ...pdu, unsigned };
-      assert.equal(canonicalSizeFromHashInput(ev, contentHashInput(ev, v('11')), v('11')), Buffer.byteLength(encodeCanonicalJson(ev)));
+      const enc = new EncodedEvent(ev as JsonObject, v('11'));
+      assert.equal(enc.contentHashInput(), contentHashInput(ev, v('11')));
+      assert.equal(enc.canonicalSize(enc.contentHashInput()), Buffer.byteLength(encodeCanonicalJson(ev)));
     }),
   );
   const empty = { hashes: { sha256: 'x' } };
-  assert.equal(canonicalSizeFromHashInput(empty, contentHashInput(empty, v('11')), v('11')), Buffer.byteLength(encodeCanonicalJson(empty)));
+  const encEmpty = new EncodedEvent(empty, v('11'));
+  assert.equal(encEmpty.canonicalSize(encEmpty.contentHashInput()), Buffer.byteLength(encodeCanonicalJson(empty)));
 });
 
 test('property: checkReceivedPdu never throws on arbitrary input', () => {
