@@ -9,7 +9,7 @@ import type { EventId, RoomId } from '../spec/ids.ts';
 import { encodeBase64 } from './base64.ts';
 import { EncodedEvent } from './event-encoding.ts';
 import { checkEventFormat, isV12CreateEvent } from './event-format.ts';
-import { eventIdFromRedactedBytes, newV1EventId, sha256 } from './hashes.ts';
+import { eventIdFromRedactedBytes, newV1EventId, sha256Base64 } from './hashes.ts';
 import type { JsonObject, JsonValue, Pdu } from './pdu.ts';
 import type { RoomVersion } from './room-versions.ts';
 import { signBytes } from './signing.ts';
@@ -95,7 +95,7 @@ export function buildEvent(draft: EventDraft, version: RoomVersion, signer: Even
   // `hashes` and `signatures` members are encoded again once their values are known.
   const encoded = new EncodedEvent(event, version);
   const hashInput = encoded.contentHashInput();
-  encoded.replace('hashes', { sha256: encodeBase64(sha256(hashInput)) });
+  encoded.replace('hashes', { sha256: sha256Base64(hashInput) });
   // The signed bytes are also exactly what the reference hash covers (redacted, minus
   // signatures and unsigned): hash them once for the v3+ event id.
   const signedBytes = Buffer.from(encoded.signedBytes(), 'utf8');

@@ -65,6 +65,21 @@ test('a bad content hash means: continue with the redacted event', () => {
   assert.ok(res3.ok && res3.redacted);
 });
 
+test('a content hash written with padding still matches (decoders accept padding)', () => {
+  const { pdu } = build(v('11'));
+  const padded = addEventSignature(
+    { ...pdu, hashes: { sha256: pdu.hashes.sha256 + '=' }, signatures: {} },
+    v('11'),
+    'a.test',
+    keys['a.test'] as SigningKey,
+  );
+  const res = checkReceivedPdu(padded, v('11'), lookup);
+  assert.ok(res.ok && !res.redacted);
+  const wrong = addEventSignature({ ...pdu, hashes: { sha256: 'A'.repeat(43) + '=' }, signatures: {} }, v('11'), 'a.test', keys['a.test'] as SigningKey);
+  const res2 = checkReceivedPdu(wrong, v('11'), lookup);
+  assert.ok(res2.ok && res2.redacted);
+});
+
 test('signature failures drop the event with M_FORBIDDEN', () => {
   const { pdu } = build(v('11'));
   const noSig = checkReceivedPdu({ ...pdu, signatures: {} }, v('11'), lookup);
