@@ -86,16 +86,29 @@ function senderPower(ev: EventView, cache: EventCache, version: RoomVersion): nu
   return userLevel(readPowerLevels(pl, version), ev.sender, createFor(ev, cache, version), version);
 }
 
-/** Auth difference ∪C_i − ∩C_i, walking each event once plus the conflicted parts per set. */
-async function authDifference(
+/**
+ * Auth difference ∪C_i − ∩C_i (spec "Auth difference"), where C_i, the full auth chain of set
+ * i, is closure(U) ∪ closure(own_i): U the unconflicted events every set shares, own_i the set's
+ * events for conflicted keys. closure(U) is in every C_i, so the difference is
+ * (∪closure(own_i) − ∩closure(own_i)) − closure(U): only the small chains of the conflicted
+ * events are walked. Candidates that are conflicted events join the full conflicted set anyway;
+ * the rest must be shown not to be in closure(U), a walk over the unconflicted chain that is
+ * skipped when there is no such candidate, never enters events every own chain reaches (their
+ * ancestors are no candidates), and stops once every candidate is found.
+ */
+export async function authDifference(
   stateSets: readonly StateMap[],
   unconflicted: ReadonlyMap<StateKey, string>,
+  conflictedIds: ReadonlySet<string>,
   cache: EventCache,
+  store: StateResStore,
   y: Yielder,
 ): Promise<Set<string>> {
-  // Every set contains the unconflicted events, so their whole chain is in every C_i; the
-  // difference lives in what each set reaches from its conflicted events outside that chain.
-  const common = await cache.closure(unconflicted.values(), y);
+  if (store.authChainDifference) {
+    const diff = new Set<string>(await store.authChainDifference(stateSets.map((s) => [...s.values()])));
+    await cache.load(diff, y);
+    return diff;
+  }
   const perSet: Set<string>[] = [];
   for (const s of stateSets) {
     const own: string[] = [];
@@ -103,15 +116,24 @@ async function authDifference(
       if (y.step()) await y.pause();
       if (unconflicted.get(k) !== v) own.push(v);
     }
-    perSet.push(await cache.closure(own, y, (id) => common.has(id)));
+    perSet.push(await cache.closure(own, y));
   }
+  const inAll = (id: string): boolean => {
+    for (const set of perSet) if (!set.has(id)) return false;
+    return true;
+  };
   const diff = new Set<string>();
+  const unsure = new Set<string>();
   for (const set of perSet) {
     for (const id of set) {
       if (y.step()) await y.pause();
-      if (!perSet.every((o) => o.has(id))) diff.add(id);
+      if (diff.has(id) || unsure.has(id) || inAll(id)) continue;
+      if (conflictedIds.has(id)) diff.add(id);
+      else unsure.add(id);
     }
   }
+  const shared = await cache.reachable(unconflicted.values(), unsure, y, inAll);
+  for (const id of unsure) if (!shared.has(id)) diff.add(id);
   return diff;
 }
 
@@ -195,7 +217,7 @@ export async function resolveStateV2(
   const conflictedIds = new Set<string>();
   for (const ids of conflicted.values()) for (const id of ids) conflictedIds.add(id);
 
-  const full = await authDifference(stateSets, unconflicted, cache, y);
+  const full = await authDifference(stateSets, unconflicted, conflictedIds, cache, store, y);
   for (const id of conflictedIds) full.add(id);
   if (version.stateRes === 'v2.1') {
     for (const id of await conflictedSubgraph(conflictedIds, cache, y)) full.add(id);
