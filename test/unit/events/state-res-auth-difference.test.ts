@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { EventView, StateKey } from '../../../core/events/pdu.ts';
+import type { EventView, JsonObject, StateKey } from '../../../core/events/pdu.ts';
 import { stateKey } from '../../../core/events/pdu.ts';
 import { roomVersion } from '../../../core/events/room-versions.ts';
 import { resolveState } from '../../../core/events/state-res.ts';
@@ -110,7 +110,7 @@ void test('a store-provided auth-chain difference is used and resolves to the sa
     const room = RoomFixture.standard(v);
     for (let i = 0; i < 20; i++) room.add(join(`@u${i}:x.example`));
     const base = new Map([...room.state].map(([k, e]) => [k, e.event_id]));
-    const users = v.privilegedCreators ? { [BOB]: 50 } : { [ALICE]: 100, [BOB]: 50 };
+    const users: JsonObject = v.privilegedCreators ? { [BOB]: 50 } : { [ALICE]: 100, [BOB]: 50 };
     const pl = room.build(stateEv('m.room.power_levels', ALICE, { users }));
     const topic = room.build(stateEv('m.room.topic', BOB, { topic: 'b' }));
     const events = new Map(room.events).set(pl.event_id, pl).set(topic.event_id, topic);
