@@ -44,7 +44,9 @@ export async function separate(
   };
   for (const [k, v] of first) {
     if (y.step()) await y.pause();
-    if (rest.every((s) => s.get(k) === v)) unconflicted.set(k, v);
+    let same = true;
+    for (let i = 0; i < rest.length && same; i++) same = (rest[i] as StateMap).get(k) === v;
+    if (same) unconflicted.set(k, v);
     else conflict(k);
   }
   // Keys some other set has but the first lacks are conflicted by definition.
@@ -99,6 +101,7 @@ function senderPower(ev: EventView, cache: EventCache, version: RoomVersion): nu
 export async function authDifference(
   stateSets: readonly StateMap[],
   unconflicted: ReadonlyMap<StateKey, string>,
+  conflicted: ReadonlyMap<StateKey, ReadonlySet<string>>,
   conflictedIds: ReadonlySet<string>,
   cache: EventCache,
   store: StateResStore,
@@ -111,10 +114,11 @@ export async function authDifference(
   }
   const perSet: Set<string>[] = [];
   for (const s of stateSets) {
+    // own_i: the set's events for the conflicted keys (its other keys hold the unconflicted ones).
     const own: string[] = [];
-    for (const [k, v] of s) {
-      if (y.step()) await y.pause();
-      if (unconflicted.get(k) !== v) own.push(v);
+    for (const k of conflicted.keys()) {
+      const v = s.get(k);
+      if (v !== undefined) own.push(v);
     }
     perSet.push(await cache.closure(own, y));
   }
@@ -217,7 +221,7 @@ export async function resolveStateV2(
   const conflictedIds = new Set<string>();
   for (const ids of conflicted.values()) for (const id of ids) conflictedIds.add(id);
 
-  const full = await authDifference(stateSets, unconflicted, conflictedIds, cache, store, y);
+  const full = await authDifference(stateSets, unconflicted, conflicted, conflictedIds, cache, store, y);
   for (const id of conflictedIds) full.add(id);
   if (version.stateRes === 'v2.1') {
     for (const id of await conflictedSubgraph(conflictedIds, cache, y)) full.add(id);
@@ -282,10 +286,12 @@ export async function resolveStateV2(
   const ordered = await mainlineSort(leftover, partial.get(stateKey(POWER_LEVELS, '')), cache, y);
   partial = await iterativeAuthChecks(ordered, partial, cache, version, y, options.authOptions);
 
-  // Step 5: unconflicted state always wins.
-  for (const [k, v] of unconflicted) {
+  // Step 5: unconflicted state always wins. It is most of the state, so start from a copy of it
+  // and add the resolved keys it lacks (rather than overwriting the partial state key by key).
+  const resolved = new Map(unconflicted);
+  for (const [k, v] of partial) {
     if (y.step()) await y.pause();
-    partial.set(k, v);
+    if (!unconflicted.has(k)) resolved.set(k, v);
   }
-  return partial;
+  return resolved;
 }

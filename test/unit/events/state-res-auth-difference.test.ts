@@ -62,7 +62,7 @@ void test('auth difference equals the definition, up to the conflicted events th
       const { unconflicted, conflicted } = await separate(stateSets);
       const conflictedIds = new Set([...conflicted.values()].flatMap((s) => [...s]));
       const store = new MapStore(events);
-      const got = await authDifference(stateSets, unconflicted, conflictedIds, new EventCache(store), store, new Yielder());
+      const got = await authDifference(stateSets, unconflicted, conflicted, conflictedIds, new EventCache(store), store, new Yielder());
       const want = specDifference(stateSets, events);
       for (const c of conflictedIds) {
         got.delete(c);
@@ -86,13 +86,13 @@ void test('a candidate reached only through the unconflicted chain is not in the
   const { unconflicted, conflicted } = await separate([a, b]);
   const conflictedIds = new Set([...conflicted.values()].flatMap((s) => [...s]));
   const store = new MapStore(events);
-  const diff = await authDifference([a, b], unconflicted, conflictedIds, new EventCache(store), store, new Yielder());
+  const diff = await authDifference([a, b], unconflicted, conflicted, conflictedIds, new EventCache(store), store, new Yielder());
   assert.deepEqual([...diff].sort(), [id(3), id(4)]);
   // Without the new PL event in the unconflicted state, the old one is a real difference.
   const a2 = new Map([[topic, id(3)]]);
   const b2 = new Map([[topic, id(4)]]);
   const sep = await separate([a2, b2]);
-  const diff2 = await authDifference([a2, b2], sep.unconflicted, new Set([id(3), id(4)]), new EventCache(store), store, new Yielder());
+  const diff2 = await authDifference([a2, b2], sep.unconflicted, sep.conflicted, new Set([id(3), id(4)]), new EventCache(store), store, new Yielder());
   assert.deepEqual([...diff2].sort(), [id(0), id(1), id(3), id(4)]);
 });
 
