@@ -22,14 +22,24 @@ export interface StateResStore {
 
 /** Longest stretch of synchronous work between yields, in ms (the budget is ~20 ms). */
 export const DEFAULT_SLICE_MS = 5;
-const CHECK_EVERY = 128;
+/** Steps between clock readings: where it starts, and its ceiling for very cheap steps. */
+const INITIAL_CHECK_EVERY = 16;
+const MAX_CHECK_EVERY = 256;
 /** Largest batch asked of the store at once, so one answer never takes long to absorb. */
 const LOAD_BATCH = 2048;
 
-/** Counts steps and, every so often, says it is time to give the event loop a turn. */
+/**
+ * Counts steps and, every so often, says it is time to give the event loop a turn. How often it
+ * reads the clock adapts to the cost of a step: a walk over a Set may take 128 steps between
+ * readings, but 128 cold auth checks would overrun the slice several times over before the
+ * first reading. So the interval halves when the time between readings exceeds an eighth of the
+ * slice and doubles when it is tiny.
+ */
 export class Yielder {
   private steps = 0;
+  private every = INITIAL_CHECK_EVERY;
   private last = performance.now();
+  private lastCheck = this.last;
   private readonly sliceMs: number;
 
   constructor(sliceMs = DEFAULT_SLICE_MS) {
@@ -38,9 +48,14 @@ export class Yielder {
 
   /** Synchronous and cheap: true when the caller should `await pause()`. */
   step(): boolean {
-    this.steps += 1;
-    if (this.steps % CHECK_EVERY !== 0) return false;
-    return this.due();
+    if (++this.steps < this.every) return false;
+    this.steps = 0;
+    const now = performance.now();
+    const sinceCheck = now - this.lastCheck;
+    this.lastCheck = now;
+    if (sinceCheck > this.sliceMs / 8) this.every = Math.max(1, this.every >> 1);
+    else if (sinceCheck < this.sliceMs / 64 && this.every < MAX_CHECK_EVERY) this.every <<= 1;
+    return now - this.last >= this.sliceMs;
   }
 
   /** True when the slice is used up (for coarse steps, such as a batch of store answers). */
@@ -51,6 +66,7 @@ export class Yielder {
   async pause(): Promise<void> {
     await nextTurn();
     this.last = performance.now();
+    this.lastCheck = this.last;
   }
 }
 
