@@ -16,8 +16,8 @@ import type { JsonObject, Pdu } from './pdu.ts';
 import { redactEvent } from './redaction.ts';
 import { roomVersion } from './room-versions.ts';
 import type { RoomVersion } from './room-versions.ts';
-import { checkSignaturesOf } from './signing.ts';
-import type { PublicKeyInput } from './signing.ts';
+import { checkSignaturesOf, verifyBytes, verifyBytesAsync } from './signing.ts';
+import type { PublicKeyInput, SignatureVerifier } from './signing.ts';
 
 /**
  * Returns the server's public key `keyId` if it is known and usable for an event created at
@@ -91,9 +91,14 @@ export function keysToFetch(pdu: unknown, versionOrId: RoomVersion | string): { 
 
 const fail = (errcode: PduCheckErrcode, reason: string): PduCheckResult => ({ ok: false, errcode, reason });
 
-export function checkReceivedPdu(pdu: unknown, versionOrId: RoomVersion | string, lookupKey: KeyLookup): PduCheckResult {
+export function checkReceivedPdu(
+  pdu: unknown,
+  versionOrId: RoomVersion | string,
+  lookupKey: KeyLookup,
+  verify: SignatureVerifier = verifyBytes,
+): PduCheckResult {
   try {
-    return check(pdu, versionOrId, lookupKey);
+    return check(pdu, versionOrId, lookupKey, verify);
   } catch (e) {
     // Defence in depth: the steps below return typed failures; a throw here (e.g. from the
     // caller's lookup) must still not escape as an exception into the federation handler.
@@ -101,7 +106,29 @@ export function checkReceivedPdu(pdu: unknown, versionOrId: RoomVersion | string
   }
 }
 
-function check(pdu: unknown, versionOrId: RoomVersion | string, lookupKey: KeyLookup): PduCheckResult {
+/**
+ * checkReceivedPdu with the signature verifications on libuv's thread pool (verifyBytesAsync):
+ * the same answer, but many calls in flight at once use every core. The check runs once
+ * assuming every signature verifies, collecting the verifications; if one fails, it runs again
+ * with the real answers, so the failure reported is the one the synchronous check reports.
+ */
+export async function checkReceivedPduAsync(
+  pdu: unknown,
+  versionOrId: RoomVersion | string,
+  lookupKey: KeyLookup,
+): Promise<PduCheckResult> {
+  const jobs: Promise<boolean>[] = [];
+  const optimistic = checkReceivedPdu(pdu, versionOrId, lookupKey, (key, data, sig) => {
+    jobs.push(verifyBytesAsync(key, data, sig));
+    return true;
+  });
+  const answers = await Promise.all(jobs);
+  if (answers.every(Boolean)) return optimistic;
+  let i = 0;
+  return checkReceivedPdu(pdu, versionOrId, lookupKey, () => answers[i++] ?? false);
+}
+
+function check(pdu: unknown, versionOrId: RoomVersion | string, lookupKey: KeyLookup, verify: SignatureVerifier): PduCheckResult {
   const version = typeof versionOrId === 'string' ? roomVersion(versionOrId) : versionOrId;
   if (version === null) return fail('M_UNSUPPORTED_ROOM_VERSION', `unknown room version ${String(versionOrId)}`);
 
@@ -130,6 +157,7 @@ function check(pdu: unknown, versionOrId: RoomVersion | string, lookupKey: KeyLo
   for (const server of signers) {
     const res = checkSignaturesOf(event.signatures, signedBytes, server, (keyId) =>
       lookupKey(server, keyId, ts, version.enforceKeyValidity),
+      verify,
     );
     if (!res.ok) return fail('M_FORBIDDEN', res.reason);
   }
