@@ -26,7 +26,7 @@ export const DEFAULT_SLICE_MS = 5;
 const INITIAL_CHECK_EVERY = 16;
 const MAX_CHECK_EVERY = 256;
 /** Largest batch asked of the store at once, so one answer never takes long to absorb. */
-const LOAD_BATCH = 2048;
+const LOAD_BATCH = 512;
 
 /**
  * Counts steps and, every so often, says it is time to give the event loop a turn. How often it
