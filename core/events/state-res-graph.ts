@@ -24,16 +24,19 @@ export interface StateResStore {
 export const DEFAULT_SLICE_MS = 5;
 /** Steps between clock readings: where it starts, and its ceiling for very cheap steps. */
 const INITIAL_CHECK_EVERY = 16;
-const MAX_CHECK_EVERY = 256;
+const MAX_CHECK_EVERY = 128;
+/** Weight of a step that runs the auth rules (or similar), against 1 for a Set or Map operation. */
+export const HEAVY_STEP = 32;
 /** Largest batch asked of the store at once, so one answer never takes long to absorb. */
 const LOAD_BATCH = 512;
 
 /**
  * Counts steps and, every so often, says it is time to give the event loop a turn. How often it
  * reads the clock adapts to the cost of a step: a walk over a Set may take 128 steps between
- * readings, but 128 cold auth checks would overrun the slice several times over before the
- * first reading. So the interval halves when the time between readings exceeds an eighth of the
- * slice and doubles when it is tiny.
+ * readings, while a few auth checks already cost a good part of a slice. When readings come
+ * further apart than an eighth of the slice the interval shrinks in proportion; when they are
+ * very close it doubles. Loops whose steps are known to be costly (auth checks) say so with a
+ * weight, so a loop that follows a cheap one does not first run 128 costly steps unchecked.
  */
 export class Yielder {
   private steps = 0;
@@ -47,14 +50,16 @@ export class Yielder {
   }
 
   /** Synchronous and cheap: true when the caller should `await pause()`. */
-  step(): boolean {
-    if (++this.steps < this.every) return false;
+  step(weight = 1): boolean {
+    this.steps += weight;
+    if (this.steps < this.every) return false;
     this.steps = 0;
     const now = performance.now();
     const sinceCheck = now - this.lastCheck;
     this.lastCheck = now;
-    if (sinceCheck > this.sliceMs / 8) this.every = Math.max(1, this.every >> 1);
-    else if (sinceCheck < this.sliceMs / 64 && this.every < MAX_CHECK_EVERY) this.every <<= 1;
+    const target = this.sliceMs / 8;
+    if (sinceCheck > target) this.every = Math.max(1, Math.floor((this.every * target) / sinceCheck));
+    else if (sinceCheck < target / 8 && this.every < MAX_CHECK_EVERY) this.every <<= 1;
     return now - this.last >= this.sliceMs;
   }
 

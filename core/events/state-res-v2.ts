@@ -11,7 +11,7 @@ import { authEventPairs, CREATE, JOIN_RULES, MEMBER, POWER_LEVELS } from './auth
 import { authorize, type AuthOptions } from './auth-rules.ts';
 import { readPowerLevels, userLevel } from './power-levels.ts';
 import { asObject } from './auth-rules-common.ts';
-import { EventCache, lexicographicTopoSort, Yielder, type StateResStore } from './state-res-graph.ts';
+import { EventCache, HEAVY_STEP, lexicographicTopoSort, Yielder, type StateResStore } from './state-res-graph.ts';
 import { mainlineSort } from './state-res-mainline.ts';
 
 export type { StateResStore } from './state-res-graph.ts';
@@ -185,7 +185,7 @@ export async function iterativeAuthChecks(
   const state = new Map(base);
   await cache.load(ids.flatMap((id) => cache.get(id)?.auth_events ?? []));
   for (const id of ids) {
-    if (y.step()) await y.pause();
+    if (y.step(HEAVY_STEP)) await y.pause();
     const ev = cache.get(id);
     if (!ev || ev.state_key === undefined) continue;
     const fallback = new Map<StateKey, EventView>();

@@ -3,7 +3,7 @@
 // these tests are about the decisions, not about timing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Yielder } from '../../../core/events/state-res-graph.ts';
+import { HEAVY_STEP, Yielder } from '../../../core/events/state-res-graph.ts';
 
 function withClock(fn: (advance: (ms: number) => void) => Promise<void> | void): Promise<void> | void {
   const real = performance.now.bind(performance);
@@ -72,4 +72,20 @@ void test('cheap steps: the clock is read rarely, and the slice still ends', () 
     assert.ok(steps > 40_000, `${steps} steps`);
     assert.ok(reads < steps / 100, `${reads} clock reads for ${steps} steps`);
     assert.equal(y.due(), true);
+  }));
+
+void test('a costly loop after a cheap one: weighted steps keep the overrun to a few steps', () =>
+  withClock((advance) => {
+    const y = new Yielder(5);
+    for (let i = 0; i < 5000; i++) {
+      advance(0.0001); // cheap steps: the interval grows to its ceiling
+      if (y.step()) break;
+    }
+    let elapsed = 0;
+    for (;;) {
+      advance(1); // then auth checks costing a millisecond each
+      elapsed += 1;
+      if (y.step(HEAVY_STEP)) break;
+    }
+    assert.ok(elapsed <= 5 + 4, `costly loop ran ${elapsed} ms before a pause`);
   }));
