@@ -183,23 +183,23 @@ export async function iterativeAuthChecks(
   authOptions: AuthOptions = {},
 ): Promise<Map<StateKey, string>> {
   const state = new Map(base);
-  await cache.load(ids.flatMap((id) => cache.get(id)?.auth_events ?? []));
+  await cache.load(ids.flatMap((id) => cache.get(id)?.auth_events ?? []), y);
   for (const id of ids) {
     if (y.step(HEAVY_STEP)) await y.pause();
     const ev = cache.get(id);
     if (!ev || ev.state_key === undefined) continue;
-    const fallback = new Map<StateKey, EventView>();
-    for (const a of ev.auth_events) {
-      const ae = cache.get(a);
-      if (ae && ae.state_key !== undefined && !cache.isRejected(a)) fallback.set(stateKey(ae.type, ae.state_key), ae);
-    }
     const lookup = (type: string, key: string): EventView | undefined => {
-      const k = stateKey(type, key);
-      const current = state.get(k);
+      const current = state.get(stateKey(type, key));
       const fromState = current === undefined ? undefined : cache.get(current);
       if (fromState) return fromState;
-      const fromAuth = fallback.get(k);
-      if (fromAuth) return fromAuth;
+      // Fall back to the event's own non-rejected auth event for the key (the last one listed,
+      // should there be two), scanned in place: at most ten, and no map built per event.
+      const auth = ev.auth_events;
+      for (let i = auth.length - 1; i >= 0; i--) {
+        const a = auth[i] as string;
+        const ae = cache.get(a);
+        if (ae !== undefined && ae.type === type && ae.state_key === key && !cache.isRejected(a)) return ae;
+      }
       return type === CREATE && key === '' && version.roomIdFromCreateEvent ? createFor(ev, cache, version) : undefined;
     };
     if (authorize(ev, lookup, version, authOptions).allowed) state.set(stateKey(ev.type, ev.state_key), id);

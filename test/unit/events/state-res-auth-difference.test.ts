@@ -8,7 +8,7 @@ import type { EventView, JsonObject, StateKey } from '../../../core/events/pdu.t
 import { stateKey } from '../../../core/events/pdu.ts';
 import { roomVersion } from '../../../core/events/room-versions.ts';
 import { resolveState } from '../../../core/events/state-res.ts';
-import { authDifference, separate } from '../../../core/events/state-res-v2.ts';
+import { authDifference, iterativeAuthChecks, separate } from '../../../core/events/state-res-v2.ts';
 import { EventCache, Yielder } from '../../../core/events/state-res-graph.ts';
 import { ALICE, BOB, RoomFixture, fakeEvent, join, stateEv } from '../../support/events.ts';
 import { MapStore } from '../../support/state-graph.ts';
@@ -122,5 +122,31 @@ void test('a store-provided auth-chain difference is used and resolves to the sa
     assert.equal(indexed.calls, 1, `v${vid}`);
     assert.deepEqual([...withIndex].sort(), [...without].sort(), `v${vid}`);
     assert.equal(without.get(stateKey(pl.type, '')), pl.event_id);
+  }
+});
+
+void test('iterative auth checks fall back to the event\'s own auth events, never to rejected ones', async () => {
+  for (const vid of ['11', '12']) {
+    const v = roomVersion(vid)!;
+    const room = RoomFixture.standard(v);
+    const bobJoin = [...room.events.values()].at(-1)!;
+    assert.equal(bobJoin.sender, BOB);
+    const joinRules = room.state.get(stateKey('m.room.join_rules', ''))!;
+    assert.ok(bobJoin.auth_events.includes(joinRules.event_id));
+    // The state lacks the join rules; Bob's join cites them, so the check can still allow it.
+    const base = new Map<StateKey, string>();
+    for (const [k, e] of room.state) if (e !== joinRules && e !== bobJoin) base.set(k, e.event_id);
+    const key = stateKey('m.room.member', BOB);
+    // The resolver loads the events it checks and the base state first; so does this test.
+    const loaded = async (store: MapStore): Promise<EventCache> => {
+      const cache = new EventCache(store);
+      await cache.load([bobJoin.event_id, ...base.values()]);
+      return cache;
+    };
+    const allowed = await iterativeAuthChecks([bobJoin.event_id], base, await loaded(new MapStore(room.events)), v, new Yielder());
+    assert.equal(allowed.get(key), bobJoin.event_id, `v${vid}`);
+    const rejecting = Object.assign(new MapStore(room.events), { isRejected: (id: string) => id === joinRules.event_id });
+    const denied = await iterativeAuthChecks([bobJoin.event_id], base, await loaded(rejecting), v, new Yielder());
+    assert.equal(denied.get(key), undefined, `v${vid}`);
   }
 });
