@@ -228,7 +228,7 @@ export async function resolveStateV2(
     const anyEvent = cache.get([...conflictedIds][0]!);
     if (anyEvent) await cache.load([`$${anyEvent.room_id.slice(1)}`]);
   }
-  await cache.load(full);
+  await cache.load(full, y);
   for (const id of full) if (!cache.get(id)) full.delete(id);
 
   // Step 1: power events plus their auth ancestors inside the full conflicted set.
@@ -249,9 +249,13 @@ export async function resolveStateV2(
       }
     }
   }
-  await cache.load([...edges.keys()].flatMap((id) => cache.get(id)!.auth_events));
+  await cache.load([...edges.keys()].flatMap((id) => cache.get(id)!.auth_events), y);
   const power = new Map<string, number>();
-  for (const id of edges.keys()) power.set(id, senderPower(cache.get(id)!, cache, version));
+  for (const id of edges.keys()) {
+    // Reads each event's power levels content: costly enough to weigh like an auth check.
+    if (y.step(HEAVY_STEP)) await y.pause();
+    power.set(id, senderPower(cache.get(id)!, cache, version));
+  }
   const powerLess = (a: string, b: string): boolean => {
     const pa = power.get(a)!;
     const pb = power.get(b)!;
@@ -270,13 +274,15 @@ export async function resolveStateV2(
   if (version.stateRes !== 'v2.1') {
     const wanted = new Set<StateKey>([stateKey(POWER_LEVELS, ''), stateKey(CREATE, '')]);
     for (const id of full) {
+      // v2 only, and one of its longest loops when many events conflict: yield here too.
+      if (y.step(HEAVY_STEP / 4)) await y.pause();
       for (const [t, k] of authEventPairs(cache.get(id)!, version)) wanted.add(stateKey(t, k));
     }
     for (const k of wanted) {
       const v = unconflicted.get(k);
       if (v !== undefined) base.set(k, v);
     }
-    await cache.load(base.values());
+    await cache.load(base.values(), y);
   }
   let partial = await iterativeAuthChecks(sortedPower, base, cache, version, y, options.authOptions);
 
