@@ -7,11 +7,12 @@
 import { MatrixError } from '../spec/errors.ts';
 import type { EventId, RoomId } from '../spec/ids.ts';
 import { encodeBase64 } from './base64.ts';
-import { canonicalSizeFromHashInput, checkEventFormat, isV12CreateEvent } from './event-format.ts';
-import { contentHashInput, eventIdFromRedactedBytes, newV1EventId, sha256 } from './hashes.ts';
+import { EncodedEvent } from './event-encoding.ts';
+import { checkEventFormat, isV12CreateEvent } from './event-format.ts';
+import { eventIdFromRedactedBytes, newV1EventId, sha256Base64 } from './hashes.ts';
 import type { JsonObject, JsonValue, Pdu } from './pdu.ts';
 import type { RoomVersion } from './room-versions.ts';
-import { eventSignedBytes, signBytes } from './signing.ts';
+import { signBytes } from './signing.ts';
 import type { SigningKey } from './signing.ts';
 
 export interface EventDraft {
@@ -90,16 +91,17 @@ export function buildEvent(draft: EventDraft, version: RoomVersion, signer: Even
     event.room_id = draft.room_id;
   }
 
-  const hashInput = contentHashInput(event, version);
-  event.hashes = { sha256: encodeBase64(sha256(hashInput)) };
+  // One encoding of the event serves the content hash, the signed bytes and the size; only the
+  // `hashes` and `signatures` members are encoded again once their values are known.
+  const encoded = new EncodedEvent(event, version);
+  const hashInput = encoded.contentHashInput();
+  encoded.replace('hashes', { sha256: sha256Base64(hashInput) });
   // The signed bytes are also exactly what the reference hash covers (redacted, minus
   // signatures and unsigned): hash them once for the v3+ event id.
-  const signedBytes = Buffer.from(eventSignedBytes(event, version), 'utf8');
-  event.signatures = { [signer.serverName]: { [signer.key.keyId]: encodeBase64(signBytes(signer.key, signedBytes)) } };
+  const signedBytes = Buffer.from(encoded.signedBytes(), 'utf8');
+  encoded.replace('signatures', { [signer.serverName]: { [signer.key.keyId]: encodeBase64(signBytes(signer.key, signedBytes)) } });
 
-  // The full event is the hash input plus two members, so its size needs no second encoding
-  // (and the hash input was already encoded with the version's strictness).
-  const problem = checkEventFormat(event, version, canonicalSizeFromHashInput(event, hashInput, version));
+  const problem = checkEventFormat(event, version, encoded.canonicalSize(hashInput));
   if (problem) throw new MatrixError(problem.errcode, `built event is invalid: ${problem.reason}`);
 
   const eventId = eventIdFromRedactedBytes(signedBytes, version) ?? (event.event_id as EventId);

@@ -112,25 +112,6 @@ export function checkEventFormat(event: unknown, version: RoomVersion, knownCano
   return null;
 }
 
-const HASH_EXCLUDED = ['hashes', 'signatures', 'unsigned'] as const;
-
-/**
- * The canonical size of the whole event, given the content hash input (the event's canonical
- * JSON without hashes, signatures, unsigned): that plus the excluded members, without encoding
- * the event twice. Throws MatrixError(M_BAD_JSON) if those members cannot be encoded.
- */
-export function canonicalSizeFromHashInput(event: Record<string, unknown>, hashInput: string, version: RoomVersion): number {
-  let size = bytes(hashInput);
-  let empty = hashInput === '{}';
-  for (const key of HASH_EXCLUDED) {
-    const value = event[key];
-    if (value === undefined) continue;
-    size += bytes(`${empty ? '' : ','}"${key}":${encodeCanonicalJson(value, { strict: version.strictCanonicalJson })}`);
-    empty = false;
-  }
-  return size;
-}
-
 /** checkEventFormat that throws MatrixError, for callers that treat a bad event as a bad request. */
 export function assertEventFormat(event: unknown, version: RoomVersion): void {
   const problem = checkEventFormat(event, version);

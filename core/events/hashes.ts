@@ -16,6 +16,13 @@ const REFERENCE_HASH_OMIT = ['signatures', 'unsigned'] as const;
 
 // One-shot crypto.hash: several times cheaper than createHash().update().digest() for events.
 export const sha256 = (data: string | Uint8Array): Buffer => hash('sha256', data, 'buffer');
+// Asking crypto.hash for text skips allocating a Buffer for the digest: about twice as fast as
+// sha256() + encodeBase64 here, and ids and content hashes are wanted as text anyway.
+const SHA256_BASE64_LENGTH = 43; // 32 bytes unpadded; the one '=' of padding is cut off
+/** Unpadded standard base64 of the SHA-256 of `data`. */
+export const sha256Base64 = (data: string | Uint8Array): string => hash('sha256', data, 'base64').slice(0, SHA256_BASE64_LENGTH);
+/** URL-safe unpadded base64 of the SHA-256 of `data`. */
+export const sha256Base64Url = (data: string | Uint8Array): string => hash('sha256', data, 'base64url');
 
 function assertObject(event: unknown): asserts event is Record<string, unknown> {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
@@ -34,7 +41,7 @@ export const contentHash = (event: unknown, version: RoomVersion): Buffer => sha
 
 /** Unpadded base64 of the content hash: the value of `hashes.sha256`. */
 export const contentHashBase64 = (event: unknown, version: RoomVersion): string =>
-  encodeBase64(contentHash(event, version));
+  sha256Base64(contentHashInput(event, version));
 
 /** SHA-256 over the canonical JSON of the redacted event without `signatures` and `unsigned`. */
 export function referenceHash(event: unknown, version: RoomVersion): Buffer {
@@ -70,8 +77,7 @@ export function eventIdOf(event: unknown, version: RoomVersion): EventId {
  */
 export function eventIdFromRedactedBytes(redactedCanonical: string | Uint8Array, version: RoomVersion): EventId | null {
   if (version.eventIdFormat === 'v1') return null;
-  const hash = sha256(redactedCanonical);
-  return ('$' + (version.eventIdFormat === 'v3' ? encodeBase64(hash) : encodeBase64Url(hash))) as EventId;
+  return ('$' + (version.eventIdFormat === 'v3' ? sha256Base64(redactedCanonical) : sha256Base64Url(redactedCanonical))) as EventId;
 }
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

@@ -9,14 +9,15 @@
 import type { EventId, RoomId } from '../spec/ids.ts';
 import { parseUserId, serverOf } from '../spec/ids.ts';
 import { decodeBase64 } from './base64.ts';
-import { canonicalSizeFromHashInput, checkEventFormat } from './event-format.ts';
-import { contentHashInput, eventIdFromRedactedBytes, eventIdOf, sha256 } from './hashes.ts';
-import type { Pdu } from './pdu.ts';
+import { EncodedEvent } from './event-encoding.ts';
+import { checkEventFormat } from './event-format.ts';
+import { eventIdFromRedactedBytes, eventIdOf, sha256Base64 } from './hashes.ts';
+import type { JsonObject, Pdu } from './pdu.ts';
 import { redactEvent } from './redaction.ts';
 import { roomVersion } from './room-versions.ts';
 import type { RoomVersion } from './room-versions.ts';
-import { checkSignaturesOf, eventSignedBytes } from './signing.ts';
-import type { PublicKeyInput } from './signing.ts';
+import { checkSignaturesOf, verifyBytes, verifyBytesAsync } from './signing.ts';
+import type { PublicKeyInput, SignatureVerifier } from './signing.ts';
 
 /**
  * Returns the server's public key `keyId` if it is known and usable for an event created at
@@ -90,9 +91,14 @@ export function keysToFetch(pdu: unknown, versionOrId: RoomVersion | string): { 
 
 const fail = (errcode: PduCheckErrcode, reason: string): PduCheckResult => ({ ok: false, errcode, reason });
 
-export function checkReceivedPdu(pdu: unknown, versionOrId: RoomVersion | string, lookupKey: KeyLookup): PduCheckResult {
+export function checkReceivedPdu(
+  pdu: unknown,
+  versionOrId: RoomVersion | string,
+  lookupKey: KeyLookup,
+  verify: SignatureVerifier = verifyBytes,
+): PduCheckResult {
   try {
-    return check(pdu, versionOrId, lookupKey);
+    return check(pdu, versionOrId, lookupKey, verify);
   } catch (e) {
     // Defence in depth: the steps below return typed failures; a throw here (e.g. from the
     // caller's lookup) must still not escape as an exception into the federation handler.
@@ -100,18 +106,42 @@ export function checkReceivedPdu(pdu: unknown, versionOrId: RoomVersion | string
   }
 }
 
-function check(pdu: unknown, versionOrId: RoomVersion | string, lookupKey: KeyLookup): PduCheckResult {
+/**
+ * checkReceivedPdu with the signature verifications on libuv's thread pool (verifyBytesAsync):
+ * the same answer, but many calls in flight at once use every core. The check runs once
+ * assuming every signature verifies, collecting the verifications; if one fails, it runs again
+ * with the real answers, so the failure reported is the one the synchronous check reports.
+ */
+export async function checkReceivedPduAsync(
+  pdu: unknown,
+  versionOrId: RoomVersion | string,
+  lookupKey: KeyLookup,
+): Promise<PduCheckResult> {
+  const jobs: Promise<boolean>[] = [];
+  const optimistic = checkReceivedPdu(pdu, versionOrId, lookupKey, (key, data, sig) => {
+    jobs.push(verifyBytesAsync(key, data, sig));
+    return true;
+  });
+  const answers = await Promise.all(jobs);
+  if (answers.every(Boolean)) return optimistic;
+  let i = 0;
+  return checkReceivedPdu(pdu, versionOrId, lookupKey, () => answers[i++] ?? false);
+}
+
+function check(pdu: unknown, versionOrId: RoomVersion | string, lookupKey: KeyLookup, verify: SignatureVerifier): PduCheckResult {
   const version = typeof versionOrId === 'string' ? roomVersion(versionOrId) : versionOrId;
   if (version === null) return fail('M_UNSUPPORTED_ROOM_VERSION', `unknown room version ${String(versionOrId)}`);
 
-  // Step 1: format and size. The content hash input (needed in step 3) is encoded first and
-  // gives the size without encoding the whole event again.
+  // Step 1: format and size. The event is encoded once (member by member); the content hash
+  // input (step 3), the signed bytes (step 2) and the size are all cut from that encoding.
   if (typeof pdu !== 'object' || pdu === null || Array.isArray(pdu)) return fail('M_BAD_JSON', 'event is not an object');
+  let encoded: EncodedEvent;
   let hashInput: string;
   let size: number;
   try {
-    hashInput = contentHashInput(pdu, version);
-    size = canonicalSizeFromHashInput(pdu as Record<string, unknown>, hashInput, version);
+    encoded = new EncodedEvent(pdu as JsonObject, version);
+    hashInput = encoded.contentHashInput();
+    size = encoded.canonicalSize(hashInput);
   } catch (e) {
     return fail('M_BAD_JSON', e instanceof Error ? e.message : 'not encodable as canonical JSON');
   }
@@ -122,19 +152,26 @@ function check(pdu: unknown, versionOrId: RoomVersion | string, lookupKey: KeyLo
   // Step 2: signatures, over the redacted event (so a redacted copy verifies too).
   const signers = requiredSigners(event, version);
   if (signers === null) return fail('M_BAD_JSON', 'cannot determine which servers must sign');
-  const signedBytes = Buffer.from(eventSignedBytes(event, version), 'utf8');
+  const signedBytes = Buffer.from(encoded.signedBytes(), 'utf8');
   const ts = event.origin_server_ts;
   for (const server of signers) {
     const res = checkSignaturesOf(event.signatures, signedBytes, server, (keyId) =>
       lookupKey(server, keyId, ts, version.enforceKeyValidity),
+      verify,
     );
     if (!res.ok) return fail('M_FORBIDDEN', res.reason);
   }
 
   // Step 3: content hash; on mismatch keep going with the redacted copy.
-  const expected = decodeBase64(event.hashes.sha256);
-  const actual = sha256(hashInput);
-  const redacted = expected === null || !actual.equals(expected);
+  // The usual case is a string equal to our unpadded base64; anything else (padding, stray
+  // low bits the decoder tolerates, garbage) is decided on the decoded bytes.
+  const given = event.hashes.sha256;
+  const actual = sha256Base64(hashInput);
+  let redacted = given !== actual;
+  if (redacted) {
+    const expected = decodeBase64(given);
+    redacted = expected === null || !Buffer.from(actual, 'base64').equals(expected);
+  }
   const kept = redacted ? (redactEvent(event, version) as Pdu) : event;
 
   const eventId = eventIdFromRedactedBytes(signedBytes, version) ?? eventIdOf(event, version);

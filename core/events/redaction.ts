@@ -89,32 +89,52 @@ const RULES: Readonly<Record<Algorithm, { top: ReadonlySet<string>; content: Con
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/**
- * Returns the redacted copy of `event`. Throws MatrixError(M_BAD_JSON) when `event` is not an
- * object. A missing or non-object `content` becomes `{}` (there is nothing in it to keep).
- */
-export function redactEvent(event: unknown, version: RoomVersion): JsonObject {
-  if (!isObject(event)) throw new MatrixError('M_BAD_JSON', 'redaction: event is not an object');
+function rulesFor(version: RoomVersion): { top: ReadonlySet<string>; content: ContentRules } {
   const rules = RULES[version.redaction];
   if (rules === undefined) throw new MatrixError('M_UNSUPPORTED_ROOM_VERSION', `redaction: unknown algorithm`);
-  const out: JsonObject = {};
-  for (const key of Object.keys(event)) {
-    if (rules.top.has(key)) out[key] = event[key] as JsonValue;
-  }
+  return rules;
+}
+
+/** The top-level keys the room version's redaction algorithm keeps. */
+export const redactionKeepsTopLevel = (version: RoomVersion): ReadonlySet<string> => rulesFor(version).top;
+
+/**
+ * The `content` of the redacted copy of `event` (a new object), or `content` itself when
+ * the algorithm keeps all of it (`'*'`) — callers that only encode it may reuse its encoding.
+ */
+export function redactedContent(event: JsonObject, version: RoomVersion): { content: JsonObject; whole: boolean } {
+  const rules = rulesFor(version);
   const content = event.content;
   const type = event.type;
   const keep = typeof type === 'string' && Object.hasOwn(rules.content, type) ? rules.content[type] : undefined;
   const kept: JsonObject = {};
   if (isObject(content) && keep !== undefined) {
-    if (keep === '*') Object.assign(kept, content);
-    else for (const k of keep) if (Object.hasOwn(content, k)) kept[k] = content[k] as JsonValue;
+    if (keep === '*') {
+      Object.assign(kept, content);
+      return { content: kept, whole: true };
+    }
+    for (const k of keep) if (Object.hasOwn(content, k)) kept[k] = content[k] as JsonValue;
     if (version.redaction === 'v11' && type === 'm.room.member') {
       // Spec (v11): "allows the `signed` key of the `third_party_invite` key".
       const tpi = content.third_party_invite;
       if (isObject(tpi) && Object.hasOwn(tpi, 'signed')) kept.third_party_invite = { signed: tpi.signed as JsonValue };
     }
   }
+  return { content: kept, whole: false };
+}
+
+/**
+ * Returns the redacted copy of `event`. Throws MatrixError(M_BAD_JSON) when `event` is not an
+ * object. A missing or non-object `content` becomes `{}` (there is nothing in it to keep).
+ */
+export function redactEvent(event: unknown, version: RoomVersion): JsonObject {
+  if (!isObject(event)) throw new MatrixError('M_BAD_JSON', 'redaction: event is not an object');
+  const rules = rulesFor(version);
+  const out: JsonObject = {};
+  for (const key of Object.keys(event)) {
+    if (rules.top.has(key)) out[key] = event[key] as JsonValue;
+  }
   // Synapse and the spec's signing examples always carry `content`, so a redacted event does too.
-  out.content = kept;
+  out.content = redactedContent(event, version).content;
   return out;
 }

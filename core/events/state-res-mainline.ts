@@ -4,7 +4,7 @@
 
 import type { EventView } from './pdu.ts';
 import { POWER_LEVELS } from './auth-events.ts';
-import type { EventCache, Yielder } from './state-res-graph.ts';
+import { HEAVY_STEP, type EventCache, type Yielder } from './state-res-graph.ts';
 
 function powerAuthEvent(ev: EventView | undefined, cache: EventCache): string | undefined {
   if (!ev) return undefined;
@@ -56,7 +56,7 @@ export async function mainlineSort(
   };
   const keyed: { id: string; pos: number; ts: number }[] = [];
   for (const id of ids) {
-    if (y.step()) await y.pause();
+    if (y.step(HEAVY_STEP)) await y.pause();
     const ev = cache.get(id);
     if (!ev) continue;
     keyed.push({ id, pos: await positionOf(ev), ts: ev.origin_server_ts });

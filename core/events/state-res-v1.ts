@@ -7,7 +7,7 @@ import { stateKey } from './pdu.ts';
 import type { RoomVersion } from './room-versions.ts';
 import { JOIN_RULES, MEMBER, POWER_LEVELS } from './auth-events.ts';
 import { authorize, type AuthOptions } from './auth-rules.ts';
-import { EventCache, Yielder, type StateResStore } from './state-res-graph.ts';
+import { EventCache, HEAVY_STEP, Yielder, type StateResStore } from './state-res-graph.ts';
 import type { StateMap } from './state-res-v2.ts';
 
 const sha1 = (s: string): string => createHash('sha1').update(s).digest('hex');
@@ -62,7 +62,7 @@ export async function resolveStateV1(
     const list = events(conflicts.get(k)!).map((ev) => ({ ev, h: sha1(ev.event_id) }));
     list.sort((a, b) => a.ev.depth - b.ev.depth || (a.h < b.h ? 1 : a.h > b.h ? -1 : 0));
     for (let i = 0; i < list.length; i++) {
-      if (y.step()) await y.pause();
+      if (y.step(HEAVY_STEP)) await y.pause();
       const ev = list[i]!.ev;
       if (i > 0 && !allowed(ev)) break;
       r.set(k, ev.event_id);
@@ -72,7 +72,7 @@ export async function resolveStateV1(
   const done = new Set(authKeys);
   for (const [k, ids] of conflicts) {
     if (done.has(k)) continue;
-    if (y.step()) await y.pause();
+    if (y.step(HEAVY_STEP)) await y.pause();
     const list = events(ids).map((ev) => ({ ev, h: sha1(ev.event_id) }));
     list.sort((a, b) => b.ev.depth - a.ev.depth || (a.h < b.h ? -1 : a.h > b.h ? 1 : 0));
     const winner = list.find(({ ev }) => allowed(ev));

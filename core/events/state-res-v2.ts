@@ -11,7 +11,7 @@ import { authEventPairs, CREATE, JOIN_RULES, MEMBER, POWER_LEVELS } from './auth
 import { authorize, type AuthOptions } from './auth-rules.ts';
 import { readPowerLevels, userLevel } from './power-levels.ts';
 import { asObject } from './auth-rules-common.ts';
-import { EventCache, lexicographicTopoSort, Yielder, type StateResStore } from './state-res-graph.ts';
+import { EventCache, HEAVY_STEP, lexicographicTopoSort, Yielder, type StateResStore } from './state-res-graph.ts';
 import { mainlineSort } from './state-res-mainline.ts';
 
 export type { StateResStore } from './state-res-graph.ts';
@@ -44,7 +44,9 @@ export async function separate(
   };
   for (const [k, v] of first) {
     if (y.step()) await y.pause();
-    if (rest.every((s) => s.get(k) === v)) unconflicted.set(k, v);
+    let same = true;
+    for (let i = 0; i < rest.length && same; i++) same = (rest[i] as StateMap).get(k) === v;
+    if (same) unconflicted.set(k, v);
     else conflict(k);
   }
   // Keys some other set has but the first lacks are conflicted by definition.
@@ -86,32 +88,56 @@ function senderPower(ev: EventView, cache: EventCache, version: RoomVersion): nu
   return userLevel(readPowerLevels(pl, version), ev.sender, createFor(ev, cache, version), version);
 }
 
-/** Auth difference ∪C_i − ∩C_i, walking each event once plus the conflicted parts per set. */
-async function authDifference(
+/**
+ * Auth difference ∪C_i − ∩C_i (spec "Auth difference"), where C_i, the full auth chain of set
+ * i, is closure(U) ∪ closure(own_i): U the unconflicted events every set shares, own_i the set's
+ * events for conflicted keys. closure(U) is in every C_i, so the difference is
+ * (∪closure(own_i) − ∩closure(own_i)) − closure(U): only the small chains of the conflicted
+ * events are walked. Candidates that are conflicted events join the full conflicted set anyway;
+ * the rest must be shown not to be in closure(U), a walk over the unconflicted chain that is
+ * skipped when there is no such candidate, never enters events every own chain reaches (their
+ * ancestors are no candidates), and stops once every candidate is found.
+ */
+export async function authDifference(
   stateSets: readonly StateMap[],
   unconflicted: ReadonlyMap<StateKey, string>,
+  conflicted: ReadonlyMap<StateKey, ReadonlySet<string>>,
+  conflictedIds: ReadonlySet<string>,
   cache: EventCache,
+  store: StateResStore,
   y: Yielder,
 ): Promise<Set<string>> {
-  // Every set contains the unconflicted events, so their whole chain is in every C_i; the
-  // difference lives in what each set reaches from its conflicted events outside that chain.
-  const common = await cache.closure(unconflicted.values(), y);
+  if (store.authChainDifference) {
+    const diff = new Set<string>(await store.authChainDifference(stateSets.map((s) => [...s.values()])));
+    await cache.load(diff, y);
+    return diff;
+  }
   const perSet: Set<string>[] = [];
   for (const s of stateSets) {
+    // own_i: the set's events for the conflicted keys (its other keys hold the unconflicted ones).
     const own: string[] = [];
-    for (const [k, v] of s) {
-      if (y.step()) await y.pause();
-      if (unconflicted.get(k) !== v) own.push(v);
+    for (const k of conflicted.keys()) {
+      const v = s.get(k);
+      if (v !== undefined) own.push(v);
     }
-    perSet.push(await cache.closure(own, y, (id) => common.has(id)));
+    perSet.push(await cache.closure(own, y));
   }
+  const inAll = (id: string): boolean => {
+    for (const set of perSet) if (!set.has(id)) return false;
+    return true;
+  };
   const diff = new Set<string>();
+  const unsure = new Set<string>();
   for (const set of perSet) {
     for (const id of set) {
       if (y.step()) await y.pause();
-      if (!perSet.every((o) => o.has(id))) diff.add(id);
+      if (diff.has(id) || unsure.has(id) || inAll(id)) continue;
+      if (conflictedIds.has(id)) diff.add(id);
+      else unsure.add(id);
     }
   }
+  const shared = await cache.reachable(unconflicted.values(), unsure, y, inAll);
+  for (const id of unsure) if (!shared.has(id)) diff.add(id);
   return diff;
 }
 
@@ -157,23 +183,23 @@ export async function iterativeAuthChecks(
   authOptions: AuthOptions = {},
 ): Promise<Map<StateKey, string>> {
   const state = new Map(base);
-  await cache.load(ids.flatMap((id) => cache.get(id)?.auth_events ?? []));
+  await cache.load(ids.flatMap((id) => cache.get(id)?.auth_events ?? []), y);
   for (const id of ids) {
-    if (y.step()) await y.pause();
+    if (y.step(HEAVY_STEP)) await y.pause();
     const ev = cache.get(id);
     if (!ev || ev.state_key === undefined) continue;
-    const fallback = new Map<StateKey, EventView>();
-    for (const a of ev.auth_events) {
-      const ae = cache.get(a);
-      if (ae && ae.state_key !== undefined && !cache.isRejected(a)) fallback.set(stateKey(ae.type, ae.state_key), ae);
-    }
     const lookup = (type: string, key: string): EventView | undefined => {
-      const k = stateKey(type, key);
-      const current = state.get(k);
+      const current = state.get(stateKey(type, key));
       const fromState = current === undefined ? undefined : cache.get(current);
       if (fromState) return fromState;
-      const fromAuth = fallback.get(k);
-      if (fromAuth) return fromAuth;
+      // Fall back to the event's own non-rejected auth event for the key (the last one listed,
+      // should there be two), scanned in place: at most ten, and no map built per event.
+      const auth = ev.auth_events;
+      for (let i = auth.length - 1; i >= 0; i--) {
+        const a = auth[i] as string;
+        const ae = cache.get(a);
+        if (ae !== undefined && ae.type === type && ae.state_key === key && !cache.isRejected(a)) return ae;
+      }
       return type === CREATE && key === '' && version.roomIdFromCreateEvent ? createFor(ev, cache, version) : undefined;
     };
     if (authorize(ev, lookup, version, authOptions).allowed) state.set(stateKey(ev.type, ev.state_key), id);
@@ -195,14 +221,14 @@ export async function resolveStateV2(
   const conflictedIds = new Set<string>();
   for (const ids of conflicted.values()) for (const id of ids) conflictedIds.add(id);
 
-  const full = await authDifference(stateSets, unconflicted, cache, y);
+  const full = await authDifference(stateSets, unconflicted, conflicted, conflictedIds, cache, store, y);
   for (const id of conflictedIds) full.add(id);
   if (version.stateRes === 'v2.1') {
     for (const id of await conflictedSubgraph(conflictedIds, cache, y)) full.add(id);
     const anyEvent = cache.get([...conflictedIds][0]!);
     if (anyEvent) await cache.load([`$${anyEvent.room_id.slice(1)}`]);
   }
-  await cache.load(full);
+  await cache.load(full, y);
   for (const id of full) if (!cache.get(id)) full.delete(id);
 
   // Step 1: power events plus their auth ancestors inside the full conflicted set.
@@ -223,9 +249,13 @@ export async function resolveStateV2(
       }
     }
   }
-  await cache.load([...edges.keys()].flatMap((id) => cache.get(id)!.auth_events));
+  await cache.load([...edges.keys()].flatMap((id) => cache.get(id)!.auth_events), y);
   const power = new Map<string, number>();
-  for (const id of edges.keys()) power.set(id, senderPower(cache.get(id)!, cache, version));
+  for (const id of edges.keys()) {
+    // Reads each event's power levels content: costly enough to weigh like an auth check.
+    if (y.step(HEAVY_STEP)) await y.pause();
+    power.set(id, senderPower(cache.get(id)!, cache, version));
+  }
   const powerLess = (a: string, b: string): boolean => {
     const pa = power.get(a)!;
     const pb = power.get(b)!;
@@ -244,13 +274,15 @@ export async function resolveStateV2(
   if (version.stateRes !== 'v2.1') {
     const wanted = new Set<StateKey>([stateKey(POWER_LEVELS, ''), stateKey(CREATE, '')]);
     for (const id of full) {
+      // v2 only, and one of its longest loops when many events conflict: yield here too.
+      if (y.step(HEAVY_STEP / 4)) await y.pause();
       for (const [t, k] of authEventPairs(cache.get(id)!, version)) wanted.add(stateKey(t, k));
     }
     for (const k of wanted) {
       const v = unconflicted.get(k);
       if (v !== undefined) base.set(k, v);
     }
-    await cache.load(base.values());
+    await cache.load(base.values(), y);
   }
   let partial = await iterativeAuthChecks(sortedPower, base, cache, version, y, options.authOptions);
 
@@ -260,10 +292,12 @@ export async function resolveStateV2(
   const ordered = await mainlineSort(leftover, partial.get(stateKey(POWER_LEVELS, '')), cache, y);
   partial = await iterativeAuthChecks(ordered, partial, cache, version, y, options.authOptions);
 
-  // Step 5: unconflicted state always wins.
-  for (const [k, v] of unconflicted) {
+  // Step 5: unconflicted state always wins. It is most of the state, so start from a copy of it
+  // and add the resolved keys it lacks (rather than overwriting the partial state key by key).
+  const resolved = new Map(unconflicted);
+  for (const [k, v] of partial) {
     if (y.step()) await y.pause();
-    partial.set(k, v);
+    if (!unconflicted.has(k)) resolved.set(k, v);
   }
-  return partial;
+  return resolved;
 }

@@ -130,3 +130,22 @@ test('property: object keys come out sorted by code point', () => {
     }),
   );
 });
+
+test('property: small and large objects (insertion sort vs built-in sort) give the reference encoding', () => {
+  const byCodePoint = (a: string, b: string): number => {
+    const ca = [...a].map((c) => c.codePointAt(0) ?? 0);
+    const cb = [...b].map((c) => c.codePointAt(0) ?? 0);
+    for (let i = 0; i < Math.min(ca.length, cb.length); i++) if (ca[i] !== cb[i]) return (ca[i] ?? 0) - (cb[i] ?? 0);
+    return ca.length - cb.length;
+  };
+  fc.assert(
+    fc.property(
+      fc.dictionary(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 4 }), fc.nat(99).map(String)), fc.integer(), { maxKeys: 40, noNullPrototype: true }),
+      (o) => {
+        const reference = '{' + Object.keys(o).sort(byCodePoint).map((k) => `${JSON.stringify(k)}:${o[k]}`).join(',') + '}';
+        assert.equal(encodeCanonicalJson(o), reference);
+      },
+    ),
+    { numRuns: 500 },
+  );
+});

@@ -4,9 +4,10 @@ import fc from 'fast-check';
 import { buildEvent } from '../../../core/events/build.ts';
 import type { EventDraft } from '../../../core/events/build.ts';
 import { encodeCanonicalJson } from '../../../core/events/canonical-json.ts';
-import { canonicalSizeFromHashInput, MAX_PDU_BYTES } from '../../../core/events/event-format.ts';
+import { EncodedEvent } from '../../../core/events/event-encoding.ts';
+import { MAX_PDU_BYTES } from '../../../core/events/event-format.ts';
 import { contentHashInput } from '../../../core/events/hashes.ts';
-import { checkReceivedPdu, keysToFetch, requiredSigners } from '../../../core/events/pdu-checks.ts';
+import { checkReceivedPdu, checkReceivedPduAsync, keysToFetch, requiredSigners } from '../../../core/events/pdu-checks.ts';
 import type { KeyLookup } from '../../../core/events/pdu-checks.ts';
 import type { JsonObject, Pdu } from '../../../core/events/pdu.ts';
 import { redactEvent } from '../../../core/events/redaction.ts';
@@ -64,6 +65,21 @@ test('a bad content hash means: continue with the redacted event', () => {
   assert.ok(res3.ok && res3.redacted);
 });
 
+test('a content hash written with padding still matches (decoders accept padding)', () => {
+  const { pdu } = build(v('11'));
+  const padded = addEventSignature(
+    { ...pdu, hashes: { sha256: pdu.hashes.sha256 + '=' }, signatures: {} },
+    v('11'),
+    'a.test',
+    keys['a.test'] as SigningKey,
+  );
+  const res = checkReceivedPdu(padded, v('11'), lookup);
+  assert.ok(res.ok && !res.redacted);
+  const wrong = addEventSignature({ ...pdu, hashes: { sha256: 'A'.repeat(43) + '=' }, signatures: {} }, v('11'), 'a.test', keys['a.test'] as SigningKey);
+  const res2 = checkReceivedPdu(wrong, v('11'), lookup);
+  assert.ok(res2.ok && res2.redacted);
+});
+
 test('signature failures drop the event with M_FORBIDDEN', () => {
   const { pdu } = build(v('11'));
   const noSig = checkReceivedPdu({ ...pdu, signatures: {} }, v('11'), lookup);
@@ -76,6 +92,26 @@ test('signature failures drop the event with M_FORBIDDEN', () => {
   const wrong = build(v('11'), { sender: '@u:a.test' }, 'b.test');
   const res = checkReceivedPdu(wrong.pdu, v('11'), lookup);
   assert.equal(res.ok === false && res.errcode, 'M_FORBIDDEN');
+});
+
+test('checkReceivedPduAsync (verification on the thread pool) gives the same results as checkReceivedPdu', async () => {
+  const { pdu } = build(v('11'));
+  const join9 = build(v('9'), { type: 'm.room.member', state_key: '@u:b.test', sender: '@u:b.test', content: { membership: 'join', join_authorised_via_users_server: '@admin:a.test' } }, 'b.test').pdu;
+  const cosigned = addEventSignature(join9, v('9'), 'a.test', keys['a.test'] as SigningKey);
+  const otherSig = (keys['b.test'] as SigningKey).keyId;
+  const cases: [unknown, string][] = [
+    [pdu, '11'], [{ ...pdu, unsigned: { age: 1 } }, '11'], [{ ...pdu, signatures: {} }, '11'], [{ ...pdu, type: 'm.room.other' }, '11'],
+    [{ ...pdu, content: { body: 'tampered' } }, '11'], [{ ...pdu, depth: -1 }, '11'], [null, '11'], [pdu, 'nope'],
+    [join9, '9'], [cosigned, '9'],
+    // the second of two signatures from b.test is bad: the same failure must be reported
+    [{ ...cosigned, signatures: { ...cosigned.signatures, 'a.test': { 'ed25519:a1': (cosigned.signatures['b.test'] as Record<string, string>)[otherSig]! } } }, '9'],
+  ];
+  for (const [input, version] of cases) {
+    assert.deepEqual(await checkReceivedPduAsync(input, version, lookup), checkReceivedPdu(input, version, lookup), JSON.stringify(input)?.slice(0, 80));
+  }
+  assert.ok((await checkReceivedPduAsync(cosigned, '9', lookup)).ok);
+  const badSecond = await checkReceivedPduAsync(cases.at(-1)![0], '9', lookup);
+  assert.equal(badSecond.ok === false && badSecond.reason, 'bad signature from a.test with ed25519:a1');
 });
 
 test('the key lookup gets origin_server_ts and whether valid_until_ts is enforced (v5+)', () => {
@@ -157,11 +193,14 @@ test('property: the size computed from the hash input equals the size of the who
   fc.assert(
     fc.property(fc.option(fc.dictionary(fc.string(), fc.string(), { noNullPrototype: true }), { nil: undefined }), fc.dictionary(fc.string(), fc.string(), { noNullPrototype: true }), (unsigned, extra) => {
       const ev: Record<string, unknown> = { ...extra, ...pdu, unsigned };
-      assert.equal(canonicalSizeFromHashInput(ev, contentHashInput(ev, v('11')), v('11')), Buffer.byteLength(encodeCanonicalJson(ev)));
+      const enc = new EncodedEvent(ev as JsonObject, v('11'));
+      assert.equal(enc.contentHashInput(), contentHashInput(ev, v('11')));
+      assert.equal(enc.canonicalSize(enc.contentHashInput()), Buffer.byteLength(encodeCanonicalJson(ev)));
     }),
   );
   const empty = { hashes: { sha256: 'x' } };
-  assert.equal(canonicalSizeFromHashInput(empty, contentHashInput(empty, v('11')), v('11')), Buffer.byteLength(encodeCanonicalJson(empty)));
+  const encEmpty = new EncodedEvent(empty, v('11'));
+  assert.equal(encEmpty.canonicalSize(encEmpty.contentHashInput()), Buffer.byteLength(encodeCanonicalJson(empty)));
 });
 
 test('property: checkReceivedPdu never throws on arbitrary input', () => {

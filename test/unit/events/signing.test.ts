@@ -14,6 +14,7 @@ import {
   signJson,
   signingKeyFromSeed,
   verifyBytes,
+  verifyBytesAsync,
   verifyJson,
 } from '../../../core/events/signing.ts';
 import { MatrixError } from '../../../core/spec/errors.ts';
@@ -96,6 +97,20 @@ test('verify accepts base64 public keys and is total on junk', () => {
   }
   assert.deepEqual(verifyJson(null, 'domain', lookupSpecKey).ok, false);
   assert.deepEqual(verifyJson({ a: NaN, signatures: {} }, 'domain', lookupSpecKey).ok, false);
+});
+
+test('verifyBytesAsync (WebCrypto, thread pool) gives the same answers as verifyBytes, junk included', async () => {
+  const sig = encodeBase64(nacl.sign.detached(Buffer.from('hello'), nacl.sign.keyPair.fromSeed(SEED).secretKey));
+  const cases: [unknown, string | Uint8Array, unknown][] = [
+    [KEY.publicKeyBase64, 'hello', sig], [KEY.publicKey, Buffer.from('hello'), sig], [KEY.publicKey, 'hellO', sig],
+    [KEY.publicKey, 'hello', decodeBase64(sig)], [KEY.publicKey, 'hello', sig.slice(0, -2)],
+  ];
+  for (const junk of ['', 'not base64!', 'AAAA', 42, null] as unknown[]) cases.push([junk, 'hello', sig], [KEY.publicKey, 'hello', junk]);
+  for (const [key, data, s] of cases) {
+    const want = verifyBytes(key as string, data, s as string);
+    assert.equal(await verifyBytesAsync(key as string, data, s as string), want, `${String(key)} ${String(s)}`);
+  }
+  assert.equal(await verifyBytesAsync(KEY.publicKey, 'hello', sig), true);
 });
 
 test('bad key material is a typed error', () => {
