@@ -2,12 +2,12 @@
 // Signature"; server-server-api "Adding hashes and signatures to outgoing events" and
 // "Validating hashes and signatures on received events".
 //
-// node:crypto's native ed25519 is used on the hot path (two orders of magnitude faster than
-// tweetnacl). Keys are wrapped in KeyObjects once: a private key from its raw 32-byte seed via
-// the fixed PKCS#8 DER prefix, a public key from its raw 32 bytes via the fixed SPKI prefix.
+// The ed25519 primitive is libsodium, or node:crypto where it is missing (ed25519.ts); both are
+// two orders of magnitude faster than tweetnacl, which only cross-checks them in tests. Remote
+// public keys are decoded once and cached.
 
-import { createPrivateKey, createPublicKey, sign as nodeSign, verify as nodeVerify, webcrypto } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
+import { privateFromSeed, signRaw, verifyRaw, type Ed25519Private } from './ed25519.ts';
 import { MatrixError } from '../spec/errors.ts';
 import { decodeBase64, encodeBase64 } from './base64.ts';
 import { encodeCanonicalJson } from './canonical-json.ts';
@@ -22,8 +22,6 @@ export const ED25519_SIGNATURE_BYTES = 64;
 /** Spec (keys_server): key id = algorithm ":" version, version matching [a-zA-Z0-9_]. */
 export const KEY_ID_RE = /^ed25519:[a-zA-Z0-9_]+$/;
 
-const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const SIGNED_OMIT = ['signatures', 'unsigned'] as const;
 
 export interface SigningKey {
@@ -32,7 +30,7 @@ export interface SigningKey {
   readonly seed: Buffer;
   readonly publicKey: Buffer;
   readonly publicKeyBase64: string;
-  readonly privateKey: KeyObject;
+  readonly privateKey: Ed25519Private;
 }
 
 /** A verification key: raw 32 bytes, or their unpadded base64 as published in `verify_keys`. */
@@ -48,49 +46,37 @@ export function signingKeyFromSeed(seed: Uint8Array, keyId: string): SigningKey 
   }
   if (!isKeyId(keyId)) throw new MatrixError('M_INVALID_PARAM', `bad signing key id: ${String(keyId)}`);
   const seedBuf = Buffer.from(seed);
-  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seedBuf]), format: 'der', type: 'pkcs8' });
-  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
-  const publicKey = Buffer.from(spki.subarray(SPKI_ED25519_PREFIX.length));
+  const privateKey = privateFromSeed(seedBuf);
+  const publicKey = privateKey.publicKey;
   return { keyId, seed: seedBuf, publicKey, publicKeyBase64: encodeBase64(publicKey), privateKey };
 }
 
-// Remote keys are looked up again and again for every event a server sends; wrapping the same
-// 32 bytes into a KeyObject each time would dominate verification cost.
+// Remote keys are looked up again and again for every event a server sends: decode each once.
 const PUBLIC_KEY_CACHE_MAX = 10_000;
-const publicKeyCache = new Map<string, KeyObject>();
+const publicKeyCache = new Map<string, Uint8Array>();
 
-function publicKeyObject(key: PublicKeyInput): KeyObject | null {
-  const b64 = typeof key === 'string' ? key : key instanceof Uint8Array ? encodeBase64(key) : null;
-  if (b64 === null) return null;
-  const cached = publicKeyCache.get(b64);
+function publicKeyBytes(key: PublicKeyInput): Uint8Array | null {
+  if (key instanceof Uint8Array) return key.length === ED25519_PUBLIC_KEY_BYTES ? key : null;
+  if (typeof key !== 'string') return null;
+  const cached = publicKeyCache.get(key);
   if (cached !== undefined) return cached;
-  const raw = typeof key === 'string' ? decodeBase64(key) : key;
+  const raw = decodeBase64(key);
   if (raw === null || raw.length !== ED25519_PUBLIC_KEY_BYTES) return null;
-  let obj: KeyObject;
-  try {
-    obj = createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, raw]), format: 'der', type: 'spki' });
-  } catch {
-    return null;
-  }
   if (publicKeyCache.size >= PUBLIC_KEY_CACHE_MAX) publicKeyCache.clear();
-  publicKeyCache.set(b64, obj);
-  return obj;
+  publicKeyCache.set(key, raw);
+  return raw;
 }
 
 export function signBytes(key: SigningKey, data: string | Uint8Array): Buffer {
-  return nodeSign(null, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, key.privateKey);
+  return signRaw(key.privateKey, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
 }
 
 /** True iff `signature` (64 raw bytes or unpadded base64) is valid for `data` under `publicKey`. Never throws. */
 export function verifyBytes(publicKey: PublicKeyInput, data: string | Uint8Array, signature: Uint8Array | string): boolean {
-  const keyObj = publicKeyObject(publicKey);
+  const pub = publicKeyBytes(publicKey);
   const sig = typeof signature === 'string' ? decodeBase64(signature) : signature instanceof Uint8Array ? signature : null;
-  if (keyObj === null || sig === null || sig.length !== ED25519_SIGNATURE_BYTES) return false;
-  try {
-    return nodeVerify(null, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, keyObj, sig);
-  } catch {
-    return false;
-  }
+  if (pub === null || sig === null || sig.length !== ED25519_SIGNATURE_BYTES) return false;
+  return verifyRaw(pub, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, sig);
 }
 
 // WebCrypto runs each verification as a job on libuv's thread pool: the answer is the same as
