@@ -23,6 +23,12 @@ import { profileRoutes } from './api/client/profile.ts';
 import { capabilitiesRoutes } from './api/client/capabilities.ts';
 import { synapseRegisterRoutes } from './api/admin/synapse-register.ts';
 import { registrationTokenRoutes } from './api/admin/registration-tokens.ts';
+import { createRooms, ROOMS_MIGRATIONS_DIR, type Rooms } from './rooms/rooms.ts';
+import { roomRoutes } from './api/client/rooms.ts';
+import { membershipRoutes } from './api/client/membership.ts';
+import { aliasRoutes } from './api/client/aliases.ts';
+import { LocalNotifier, type Notifier } from './notifier/notifier.ts';
+import type { UserId } from './spec/ids.ts';
 
 export interface Hub {
   /** The base URL the listener is reachable at (its real port when 0 was asked for). */
@@ -33,7 +39,10 @@ export interface Hub {
 }
 
 /** Features in migration order: a feature's tables may reference only earlier ones. */
-const MIGRATIONS = [{ feature: 'users', dir: USERS_MIGRATIONS_DIR }];
+const MIGRATIONS = [
+  { feature: 'users', dir: USERS_MIGRATIONS_DIR },
+  { feature: 'rooms', dir: ROOMS_MIGRATIONS_DIR },
+];
 
 export async function startHub(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Hub> {
   await mkdir(config.dataDir, { recursive: true });
@@ -48,11 +57,32 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     const { queue, kind: queueKind } = await openQueue(config, storage.db);
     closers.push(() => queue.close());
     // The signing key is made on first start so it never changes under a running federation.
-    await loadOrCreateSigningKeys(config.signingKeyPath);
+    const [signingKey] = await loadOrCreateSigningKeys(config.signingKeyPath);
     const sharedSecret = config.registration.sharedSecret ?? (await readOrCreateSharedSecret(config.dataDir));
+    const notifier: Notifier = config.redisUrl
+      ? await (await import('./notifier/redis-notifier.ts')).createRedisNotifier(config.redisUrl)
+      : new LocalNotifier();
+    closers.push(() => notifier.close());
 
     const metrics = createMetricsRegistry();
-    const users = createUsers({ db: storage.db, config: { ...config, registration: { ...config.registration, sharedSecret } } });
+    // Rooms reads profiles and users announces profile changes to rooms: the listener forwards
+    // to rooms once it exists.
+    let rooms: Rooms | null = null;
+    const users = createUsers({
+      db: storage.db,
+      config: { ...config, registration: { ...config.registration, sharedSecret } },
+      profileListener: { onProfileChanged: async (userId: UserId, field, value) => rooms?.service.onProfileChanged(userId, field, value) },
+    });
+    const roomsFeature = createRooms({
+      db: storage.db,
+      log: log.child({ component: 'rooms' }),
+      signer: { serverName: config.serverName, key: signingKey! },
+      defaultRoomVersion: config.rooms.defaultVersion,
+      notifier,
+      profiles: users.profiles,
+    });
+    rooms = roomsFeature;
+    closers.push(() => roomsFeature.close());
     const routes: Route[] = [
       ...discoveryRoutes({
         publicBaseUrl: config.publicBaseurl,
@@ -68,6 +98,9 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...capabilitiesRoutes({ defaultRoomVersion: config.rooms.defaultVersion }),
       ...synapseRegisterRoutes({ sharedSecret: users.sharedSecret }),
       ...registrationTokenRoutes({ tokens: users.registrationTokens }),
+      ...roomRoutes({ rooms: roomsFeature.service }),
+      ...membershipRoutes({ rooms: roomsFeature.service }),
+      ...aliasRoutes({ rooms: roomsFeature.service }),
     ];
     const app = createHttpApp(
       {

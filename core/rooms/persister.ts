@@ -1,0 +1,118 @@
+// Group commit: room writes from any number of rooms are queued and committed in batches, one
+// PostgreSQL transaction per batch, so throughput is bounded by batch size, not commit latency.
+//
+// Ordering and durability contract:
+// - A write's promise resolves only after its transaction has committed (acknowledged = durable);
+//   the notifier is told after that commit, never before.
+// - Writes of one room reach the persister in the order their room's input serialiser built
+//   them; a batch keeps queue order, so a room's events commit in build order.
+// - Stream positions are allocated inside the batch transaction by a row-locked counter
+//   (rooms_stream), so batches from several processes commit their positions in order and
+//   without gaps: a reader that sees position N has seen every position below N.
+// - Each room in a batch is locked with pg_advisory_xact_lock (held across processes) and its
+//   forward extremities are compared with what the builder saw. A mismatch (another process
+//   wrote to the room) rejects that write with StaleRoomError; the caller rebuilds and retries.
+// - If a batch fails, each of its writes is retried alone, so one bad write fails only itself.
+import type { Db } from '../storage/db.ts';
+import type { Logger } from '../observability/log.ts';
+import type { PersistResult, RoomWrite } from './types.ts';
+import { persistBatch, StaleBatch, StaleRoomError } from './store-persist.ts';
+
+export { StaleRoomError };
+
+/** Upper bound on events per transaction: keeps one batch's statement sizes reasonable. */
+export const MAX_BATCH_EVENTS = 1000;
+
+interface Pending {
+  write: RoomWrite;
+  resolve: (r: PersistResult) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface PersisterStats {
+  batches: number;
+  writes: number;
+}
+
+export class Persister {
+  readonly #db: Db;
+  readonly #log: Logger;
+  readonly #onCommitted: (writes: readonly RoomWrite[], results: readonly PersistResult[]) => void;
+  #queue: Pending[] = [];
+  #running = false;
+  #closed = false;
+  readonly stats: PersisterStats = { batches: 0, writes: 0 };
+
+  constructor(deps: { db: Db; log: Logger; onCommitted: (writes: readonly RoomWrite[], results: readonly PersistResult[]) => void }) {
+    this.#db = deps.db;
+    this.#log = deps.log;
+    this.#onCommitted = deps.onCommitted;
+  }
+
+  persist(write: RoomWrite): Promise<PersistResult> {
+    if (this.#closed) return Promise.reject(new Error('persister is closed'));
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ write, resolve, reject });
+      if (!this.#running) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#running = true;
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#take();
+        await this.#commit(batch);
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  #take(): Pending[] {
+    let n = 0;
+    let events = 0;
+    while (n < this.#queue.length && (n === 0 || events + this.#queue[n]!.write.events.length <= MAX_BATCH_EVENTS)) {
+      events += this.#queue[n]!.write.events.length;
+      n++;
+    }
+    return this.#queue.splice(0, n);
+  }
+
+  async #commit(batch: Pending[]): Promise<void> {
+    let results: readonly PersistResult[];
+    try {
+      results = (await this.#db.tx((q) => persistBatch(q, batch.map((p) => p.write)))).results!;
+    } catch (e) {
+      if (e instanceof StaleBatch) {
+        // Stale writes are refused (their rooms rebuild); the rest go again without them (the
+        // rolled-back transaction took no positions).
+        const fresh = batch.filter((p, i) => {
+          if (!e.stale.has(i)) return true;
+          p.reject(new StaleRoomError(p.write.roomId));
+          return false;
+        });
+        if (fresh.length > 0) await this.#commit(fresh);
+      } else if (batch.length === 1) {
+        batch[0]!.reject(e);
+      } else {
+        for (const p of batch) await this.#commit([p]);
+      }
+      return;
+    }
+    this.stats.batches++;
+    this.stats.writes += batch.length;
+    try {
+      this.#onCommitted(batch.map((p) => p.write), results);
+    } catch (e) {
+      this.#log.error('post-commit hook failed', { err: e });
+    }
+    batch.forEach((p, i) => p.resolve(results[i]!));
+  }
+
+  /** Waits for queued writes, then refuses new ones. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    while (this.#running || this.#queue.length > 0) await new Promise((r) => setTimeout(r, 5));
+  }
+}
