@@ -13,10 +13,10 @@
 //   forward extremities are compared with what the builder saw. A mismatch (another process
 //   wrote to the room) rejects that write with StaleRoomError; the caller rebuilds and retries.
 // - If a batch fails, each of its writes is retried alone, so one bad write fails only itself.
-import type { Db } from '../storage/db.ts';
+import type { Db, Queryable } from '../storage/db.ts';
 import type { Logger } from '../observability/log.ts';
 import type { PersistResult, RoomWrite } from './types.ts';
-import { persistBatch, StaleBatch, StaleRoomError } from './store-persist.ts';
+import { lockRooms, persistBatch, StaleBatch, StaleRoomError } from './store-persist.ts';
 
 export { StaleRoomError };
 
@@ -108,6 +108,31 @@ export class Persister {
       this.#log.error('post-commit hook failed', { err: e });
     }
     batch.forEach((p, i) => p.resolve(results[i]!));
+  }
+
+  /**
+   * The slow path for a room that keeps changing under its writes (several processes writing to
+   * it): one transaction takes the room's lock first, then `build` reads the head through `q`
+   * and returns the write, which commits in that same transaction, so it cannot be stale.
+   */
+  async persistExclusive<T>(roomId: string, build: (q: Queryable) => Promise<{ write: RoomWrite | null; value: T }>): Promise<{ value: T; result: PersistResult | null; write: RoomWrite | null }> {
+    const out = await this.#db.tx(async (q) => {
+      await lockRooms(q, [roomId]);
+      const { write, value } = await build(q);
+      if (!write) return { value, result: null, write };
+      const { results } = await persistBatch(q, [write]);
+      return { value, result: results![0]!, write };
+    });
+    if (out.write && out.result) {
+      this.stats.batches++;
+      this.stats.writes++;
+      try {
+        this.#onCommitted([out.write], [out.result]);
+      } catch (e) {
+        this.#log.error('post-commit hook failed', { err: e });
+      }
+    }
+    return out;
   }
 
   /** Waits for queued writes, then refuses new ones. */

@@ -6,7 +6,8 @@
 //   never wait for each other. Across processes the persister's pg_advisory_xact_lock on the
 //   room plus its forward-extremity check serialise writers: a write built on a stale view is
 //   refused (StaleRoomError), the room's cached head is dropped and the operation re-runs on
-//   fresh state (at most MAX_STALE_RETRIES times).
+//   fresh state; after OPTIMISTIC_ATTEMPTS it runs under the room's lock (persistExclusive),
+//   which cannot be stale, so contended rooms still make progress.
 // - An operation's events are committed atomically (createRoom's whole initial state, or one
 //   message); the operation resolves after the commit, with the events' stream positions.
 // - The in-memory head (current state, extremities, depth, state group) of a room changes only
@@ -27,7 +28,8 @@ import type { PersistEvent, RoomHead, RoomWrite, StateEntry } from './types.ts';
 
 /** Deltas in a state-group chain before a full snapshot is written (bounds state lookups). */
 export const SNAPSHOT_INTERVAL = 100;
-const MAX_STALE_RETRIES = 5;
+/** Optimistic attempts before taking the room's lock up front (persistExclusive). */
+const OPTIMISTIC_ATTEMPTS = 2;
 /** Heads kept in memory; the least recently used room is dropped beyond this. */
 const MAX_CACHED_HEADS = 5000;
 
@@ -199,7 +201,7 @@ export class RoomInput {
   }
 
   async #runNow<T>(roomId: string, fn: (b: RoomBuilder) => T | Promise<T>, opts: RoomOpOptions): Promise<{ value: T; events: CommittedEvent[] }> {
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
       const head = await this.head(roomId);
       if (!head) throw new MatrixError('M_NOT_FOUND', 'Unknown room');
       const b = new RoomBuilder(head, this.#signer, this.#now);
@@ -208,13 +210,31 @@ export class RoomInput {
       try {
         return { value, events: await this.#commit(b, head, opts) };
       } catch (e) {
-        if (!(e instanceof StaleRoomError) || attempt >= MAX_STALE_RETRIES) throw e;
+        if (!(e instanceof StaleRoomError)) throw e;
       }
     }
+    // Another process keeps writing to this room: build under its lock instead.
+    let builder: RoomBuilder | null = null;
+    const out = await this.#persister.persistExclusive(roomId, async (q) => {
+      const head = await this.#store.loadHead(roomId, q);
+      if (!head) throw new MatrixError('M_NOT_FOUND', 'Unknown room');
+      const b = new RoomBuilder(head, this.#signer, this.#now);
+      const value = await fn(b);
+      builder = b;
+      return { value, write: b.events.length === 0 ? null : this.#writeOf(b, head, opts) };
+    }).catch((e: unknown) => {
+      this.#heads.delete(roomId);
+      throw e;
+    });
+    const b = builder as RoomBuilder | null;
+    if (!out.result || !b) return { value: out.value, events: [] };
+    const result = out.result;
+    this.#remember(b.headAfter(result.stateGroup, result.chainLength));
+    return { value: out.value, events: b.events.map((e, i) => ({ eventId: e.eventId, view: e.view, position: result.positions[i]! })) };
   }
 
-  async #commit(b: RoomBuilder, head: RoomHead, opts: RoomOpOptions): Promise<CommittedEvent[]> {
-    const write: RoomWrite = {
+  #writeOf(b: RoomBuilder, head: RoomHead, opts: RoomOpOptions): RoomWrite {
+    return {
       roomId: b.roomId,
       events: b.events,
       expectedExtremities: head.extremities,
@@ -223,6 +243,10 @@ export class RoomInput {
       ...(opts.newRoom ? { newRoom: opts.newRoom } : {}),
       ...(opts.aliases ? { aliases: opts.aliases } : {}),
     };
+  }
+
+  async #commit(b: RoomBuilder, head: RoomHead, opts: RoomOpOptions): Promise<CommittedEvent[]> {
+    const write = this.#writeOf(b, head, opts);
     try {
       const result = await this.#persister.persist(write);
       this.#remember(b.headAfter(result.stateGroup, result.chainLength));

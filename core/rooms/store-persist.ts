@@ -38,13 +38,18 @@ export function relationOf(content: unknown): RelationRow | null {
 const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((x) => b.includes(x));
 
-export async function persistBatch(q: Queryable, writes: readonly RoomWrite[]): Promise<BatchOutcome> {
-  const roomIds = [...new Set(writes.map((w) => w.roomId))];
+/** Takes the rooms' input locks until the transaction ends (re-entrant within it). */
+export async function lockRooms(q: Queryable, roomIds: readonly string[]): Promise<void> {
   // Sorted by lock key so two processes locking overlapping rooms cannot deadlock.
   await q.query(
     `SELECT pg_advisory_xact_lock(${ROOM_LOCK_CLASS}, k) FROM (SELECT DISTINCT hashtext(r) AS k FROM unnest($1::text[]) r ORDER BY 1) s`,
     [roomIds],
   );
+}
+
+export async function persistBatch(q: Queryable, writes: readonly RoomWrite[]): Promise<BatchOutcome> {
+  const roomIds = [...new Set(writes.map((w) => w.roomId))];
+  await lockRooms(q, roomIds);
   const total = writes.reduce((n, w) => n + w.events.length, 0);
   const head = await q.query<{ room_id: string | null; event_id: string | null; base: number }>(
     `WITH pos AS (UPDATE rooms_stream SET position = position + $2 WHERE id = 1 RETURNING position)

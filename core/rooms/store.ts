@@ -74,8 +74,8 @@ export class RoomsStore {
   }
 
   /** Everything the builder needs of a room, from committed state; null for unknown rooms. */
-  async loadHead(roomId: string): Promise<RoomHead | null> {
-    const r = await this.db.query<{ kind: string; a: string | null; b: string | null; n: number | null }>(
+  async loadHead(roomId: string, q: Queryable = this.db): Promise<RoomHead | null> {
+    const r = await q.query<{ kind: string; a: string | null; b: string | null; n: number | null }>(
       `SELECT 'v' AS kind, room_version AS a, NULL AS b, NULL::bigint AS n FROM rooms WHERE room_id = $1
        UNION ALL SELECT 's', c.event_id, e.json, NULL FROM current_state c JOIN events e ON e.event_id = c.event_id WHERE c.room_id = $1
        UNION ALL SELECT 'x', event_id, NULL, NULL FROM forward_extremities WHERE room_id = $1
