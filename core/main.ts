@@ -80,6 +80,8 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       defaultRoomVersion: config.rooms.defaultVersion,
       notifier,
       profiles: users.profiles,
+      // The embedded database's data-dir lock admits one process: no cross-process room locks.
+      singleWriter: storage.kind === 'embedded',
     });
     rooms = roomsFeature;
     closers.push(() => roomsFeature.close());

@@ -13,10 +13,13 @@
 //   forward extremities are compared with what the builder saw. A mismatch (another process
 //   wrote to the room) rejects that write with StaleRoomError; the caller rebuilds and retries.
 // - If a batch fails, each of its writes is retried alone, so one bad write fails only itself.
+// - singleWriter (the embedded database, whose data-dir lock admits one process): batches run one
+//   at a time in this process, so positions come from an in-memory counter (read once, rolled
+//   back with a failed batch) and no room locks or checks are needed.
 import type { Db, Queryable } from '../storage/db.ts';
 import type { Logger } from '../observability/log.ts';
 import type { PersistResult, RoomWrite } from './types.ts';
-import { lockRooms, persistBatch, StaleBatch, StaleRoomError } from './store-persist.ts';
+import { lockRooms, persistBatch, persistBatchSingleWriter, readStreamPosition, StaleBatch, StaleRoomError } from './store-persist.ts';
 
 export { StaleRoomError };
 
@@ -43,8 +46,17 @@ export class Persister {
   #closed = false;
   readonly stats: PersisterStats = { batches: 0, writes: 0 };
 
-  constructor(deps: { db: Db; log: Logger; onCommitted: (writes: readonly RoomWrite[], results: readonly PersistResult[]) => void }) {
+  readonly #singleWriter: boolean;
+  #position: number | null = null;
+
+  constructor(deps: {
+    db: Db;
+    log: Logger;
+    onCommitted: (writes: readonly RoomWrite[], results: readonly PersistResult[]) => void;
+    singleWriter?: boolean;
+  }) {
     this.#db = deps.db;
+    this.#singleWriter = deps.singleWriter ?? false;
     this.#log = deps.log;
     this.#onCommitted = deps.onCommitted;
   }
@@ -82,8 +94,18 @@ export class Persister {
   async #commit(batch: Pending[]): Promise<void> {
     let results: readonly PersistResult[];
     try {
-      results = (await this.#db.tx((q) => persistBatch(q, batch.map((p) => p.write)))).results!;
+      const writes = batch.map((p) => p.write);
+      results = this.#singleWriter
+        ? await this.#db.tx(async (q) => {
+            const base = this.#position ?? (await readStreamPosition(q));
+            const r = await persistBatchSingleWriter(q, writes, base);
+            this.#position = base + writes.reduce((n, w) => n + w.events.length, 0);
+            return r;
+          })
+        : (await this.#db.tx((q) => persistBatch(q, writes))).results!;
     } catch (e) {
+      // A failed batch took no positions: re-read the counter next time.
+      this.#position = null;
       if (e instanceof StaleBatch) {
         // Stale writes are refused (their rooms rebuild); the rest go again without them (the
         // rolled-back transaction took no positions).

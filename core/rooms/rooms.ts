@@ -30,6 +30,8 @@ export interface RoomsDeps {
   defaultRoomVersion: string;
   notifier?: Notifier;
   profiles?: ProfileSource;
+  /** True when no other process can write to the database (the embedded PGlite): cheaper batches. */
+  singleWriter?: boolean;
   now?: () => number;
 }
 
@@ -107,7 +109,7 @@ export function createRooms(deps: RoomsDeps): Rooms {
     const users = [...new Set(writes.flatMap((w) => w.events.filter((e) => e.view.type === 'm.room.member').map((e) => e.view.state_key!)))];
     deps.notifier.notify({ stream: 'events', position, rooms, users });
   };
-  const persister = new Persister({ db: deps.db, log: deps.log, onCommitted });
+  const persister = new Persister({ db: deps.db, log: deps.log, onCommitted, singleWriter: deps.singleWriter ?? false });
   const input = new RoomInput({ store, persister, signer: deps.signer, ...(deps.now ? { now: deps.now } : {}) });
   const ctx: RoomsContext = {
     store,

@@ -71,10 +71,23 @@ export async function persistBatch(q: Queryable, writes: readonly RoomWrite[]): 
   // A stale write makes the transaction roll back (the caller retries the rest): positions
   // taken above are never committed, so the stream stays gap-free.
   if (stale.size > 0) throw new StaleBatch(stale);
-  return { stale, results: await insertAll(q, writes, base) };
+  return { stale, results: await insertAll(q, writes, base, false) };
 }
 
-/** Thrown inside the transaction so it rolls back; persistBatchOrStale turns it into an outcome. */
+/**
+ * The single-writer form, for the embedded database (its data-dir lock admits one process, so
+ * no other writer exists): no room locks or extremity checks, and the stream position comes
+ * from the caller's counter and is stored by the insert itself. Three round trips per batch.
+ */
+export async function persistBatchSingleWriter(q: Queryable, writes: readonly RoomWrite[], base: number): Promise<PersistResult[]> {
+  return insertAll(q, writes, base, true);
+}
+
+export async function readStreamPosition(q: Queryable): Promise<number> {
+  return (await q.query<{ position: number }>('SELECT position FROM rooms_stream WHERE id = 1')).rows[0]!.position;
+}
+
+/** Thrown inside the transaction so it rolls back; the persister retries the writes that are not stale. */
 export class StaleBatch extends Error {
   readonly stale: ReadonlySet<number>;
   constructor(stale: ReadonlySet<number>) {
@@ -83,7 +96,7 @@ export class StaleBatch extends Error {
   }
 }
 
-async function insertAll(q: Queryable, writes: readonly RoomWrite[], base: number): Promise<PersistResult[]> {
+async function insertAll(q: Queryable, writes: readonly RoomWrite[], base: number, storePosition: boolean): Promise<PersistResult[]> {
   const ev = { pos: [] as number[], id: [] as string[], room: [] as string[], type: [] as string[], key: [] as (string | null)[],
     sender: [] as string[], depth: [] as number[], ts: [] as number[], json: [] as string[], replaces: [] as (string | null)[],
     before: [] as (number | null)[], after: [] as (number | null)[] };
@@ -197,6 +210,10 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], base: numbe
   ];
   const params: unknown[] = [];
   const ctes: string[] = [];
+  if (storePosition) {
+    params.push(pos);
+    ctes.push(`p AS (UPDATE rooms_stream SET position = $1 WHERE id = 1)`);
+  }
   for (const [sql, columns] of parts) {
     if (columns[0]!.length === 0) continue;
     let i = 0;
