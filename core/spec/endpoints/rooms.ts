@@ -63,7 +63,8 @@ export const sendMessage = endpoint({
 });
 
 const stateParams = object({ roomId: str(), eventType: str(), stateKey: optional(str()) });
-const STATE_PATHS = [`${V3}/rooms/:roomId/state/:eventType`, `${V3}/rooms/:roomId/state/:eventType/:stateKey`];
+// The empty state key is the trailing-slash form (`/state/m.room.name/`), as clients send it.
+const STATE_PATHS = [`${V3}/rooms/:roomId/state/:eventType/:stateKey`, `${V3}/rooms/:roomId/state/:eventType/`];
 
 export const setRoomStateWithKey = endpoint({
   name: 'setRoomStateWithKey',
