@@ -185,7 +185,7 @@ export interface RoomsApi {
   getStateEvent(requester: Requester, roomId: string, type: string, stateKey: string): Promise<StoredEvent>;
   getState(requester: Requester, roomId: string): Promise<StoredEvent[]>;
   redact(requester: Requester, input: { roomId: string; eventId: string; txnId: string; reason?: string }): Promise<{ event_id: string }>;
-  upgrade(requester: Requester, roomId: string, newVersion: string): Promise<{ replacement_room: string }>;
+  upgrade(requester: Requester, roomId: string, newVersion: string, additionalCreators?: readonly string[]): Promise<{ replacement_room: string }>;
   // aliases (client-server-api "Room aliases")
   setAlias(requester: Requester, alias: string, roomId: string): Promise<void>;
   resolveAlias(alias: string): Promise<{ room_id: string; servers: string[] }>;

@@ -45,6 +45,9 @@ function defaultPowerLevels(creatorLevels: Record<string, number>, preset: Prese
   };
 }
 
+/** PostgreSQL SQLSTATE unique_violation. */
+const UNIQUE_VIOLATION = '23505';
+
 const randomLocal = (): string => randomBytes(12).toString('base64url').replace(/[-_]/g, 'x').slice(0, 18);
 
 export async function createRoom(ctx: RoomsContext, requester: Requester, input: CreateRoomInput): Promise<{ room_id: string }> {
@@ -86,7 +89,8 @@ export async function createRoom(ctx: RoomsContext, requester: Requester, input:
   const overridden = (type: string) => initial.some((s) => s.type === type && s.key === '');
 
   const provisional = `!${randomLocal()}:${ctx.serverName}`;
-  const { roomId } = await ctx.input.create(
+  const { roomId } = await ctx.input
+    .create(
     version,
     provisional,
     (b) => {
@@ -109,6 +113,11 @@ export async function createRoom(ctx: RoomsContext, requester: Requester, input:
       newRoom: { version: version.id, creator, isPublic: input.visibility === 'public' },
       ...(alias ? { aliases: [alias] } : {}),
     },
-  );
+  )
+    .catch((e: unknown) => {
+      // Another request took the alias between the check above and the commit.
+      if (alias && (e as { code?: string }).code === UNIQUE_VIOLATION) throw new MatrixError('M_ROOM_IN_USE', 'Room alias already taken');
+      throw e;
+    });
   return { room_id: roomId };
 }

@@ -58,7 +58,8 @@ export class RoomsService implements RoomsApi, ProfileChangeListener {
   getStateEvent = (r: Requester, roomId: string, type: string, key: string): Promise<StoredEvent> => readableStateEvent(this.#ctx, r.userId, roomId, type, key);
   getState = (r: Requester, roomId: string): Promise<StoredEvent[]> => readableState(this.#ctx, r.userId, roomId);
   redact = (r: Requester, input: { roomId: string; eventId: string; txnId: string; reason?: string }) => redact(this.#ctx, r, input);
-  upgrade = (r: Requester, roomId: string, version: string) => upgradeRoom(this.#ctx, r, roomId, version);
+  upgrade = (r: Requester, roomId: string, version: string, additionalCreators?: readonly string[]) =>
+    upgradeRoom(this.#ctx, r, roomId, version, additionalCreators);
   setAlias = (r: Requester, alias: string, roomId: string) => setAlias(this.#ctx, r, alias, roomId);
   resolveAlias = (alias: string) => resolveAlias(this.#ctx, alias);
   deleteAlias = (r: Requester, alias: string) => deleteAlias(this.#ctx, r, alias);

@@ -8,6 +8,7 @@ import { MatrixError } from '../spec/errors.ts';
 import type { JsonObject } from '../events/pdu.ts';
 import { readPowerLevels, requiredLevel, userLevel } from '../events/power-levels.ts';
 import { roomVersion } from '../events/room-versions.ts';
+import { parseUserId } from '../spec/ids.ts';
 import { membershipIn, profileContent, requireHead, type RoomsContext } from './context.ts';
 
 /** State copied to the new room (Synapse's list). */
@@ -16,7 +17,13 @@ const COPIED_STATE = [
   'm.room.history_visibility', 'm.room.join_rules', 'm.room.canonical_alias',
 ];
 
-export async function upgradeRoom(ctx: RoomsContext, r: Requester, roomId: string, newVersionId: string): Promise<{ replacement_room: string }> {
+export async function upgradeRoom(
+  ctx: RoomsContext,
+  r: Requester,
+  roomId: string,
+  newVersionId: string,
+  additionalCreators: readonly string[] = [],
+): Promise<{ replacement_room: string }> {
   const version = roomVersion(newVersionId);
   if (!version) throw new MatrixError('M_UNSUPPORTED_ROOM_VERSION', `Room version ${newVersionId} is not supported`);
   const old = await requireHead(ctx, roomId);
@@ -30,13 +37,19 @@ export async function upgradeRoom(ctx: RoomsContext, r: Requester, roomId: strin
   const creationContent: JsonObject = { predecessor: { room_id: roomId, event_id: lastEvent } };
   for (const k of ['m.federate', 'type']) if (create?.content[k] !== undefined) creationContent[k] = create.content[k]!;
   creationContent.room_version = version.id;
+  if (additionalCreators.length > 0) {
+    // Spec (v1.16 room_upgrades.yaml): only for room versions with privileged creators.
+    if (!version.privilegedCreators) throw new MatrixError('M_INVALID_PARAM', `additional_creators needs a room version with room creators (12+)`);
+    for (const u of additionalCreators) if (!parseUserId(u)) throw new MatrixError('M_INVALID_PARAM', `Not a user id: ${u}`);
+    creationContent.additional_creators = [...new Set(additionalCreators)];
+  }
   if (version.createEventHasCreator) creationContent.creator = r.userId;
 
   // Power levels: the old room's, with the upgrading user at the top while state is copied,
   // then the old levels exactly (v12 creators need no entry: they have infinite power).
   const oldPlContent = (old.state.get('m.room.power_levels\u0000')?.content ?? {}) as JsonObject;
   const users = { ...((oldPlContent.users ?? {}) as JsonObject) };
-  if (version.privilegedCreators) delete users[r.userId];
+  if (version.privilegedCreators) for (const u of [r.userId, ...additionalCreators]) delete users[u];
   const finalPl: JsonObject = { ...oldPlContent, users };
   const maxNeeded = Math.max(100, ...Object.values((oldPlContent.events ?? {}) as Record<string, number>).filter((n) => typeof n === 'number'));
   const bootstrapPl: JsonObject = version.privilegedCreators ? finalPl : { ...finalPl, users: { ...users, [r.userId]: maxNeeded } };

@@ -169,4 +169,15 @@ describe('rooms through matrix-js-sdk', () => {
     await a.invite(room_id, eve.userId);
     await e.joinRoom(room_id);
   });
+
+  test('a displayname change updates the membership event in every joined room', async () => {
+    const { room_id } = await a.createRoom({ preset: 'public_chat' as never });
+    await b.joinRoom(room_id);
+    await b.setDisplayName('Romeo Montague');
+    const member = (await a.getStateEvent(room_id, 'm.room.member', bob.userId)) as Record<string, unknown>;
+    assert.equal(member.displayname, 'Romeo Montague');
+    assert.equal(member.membership, 'join');
+    const joined = await a.getJoinedRoomMembers(room_id);
+    assert.equal(joined.joined[bob.userId]!.display_name, 'Romeo Montague');
+  });
 });

@@ -31,7 +31,7 @@ export interface RoomsFixture {
   close(): Promise<void>;
 }
 
-export async function roomsFixture(): Promise<RoomsFixture> {
+export async function roomsFixture(opts: { singleWriter?: boolean } = {}): Promise<RoomsFixture> {
   const t = await testDatabase();
   await runMigrations(t.db, [
     { feature: 'users', dir: USERS_MIGRATIONS_DIR },
@@ -40,7 +40,7 @@ export async function roomsFixture(): Promise<RoomsFixture> {
   const key = generateSigningKey();
   const notifier = new LocalNotifier();
   const make = (n?: LocalNotifier) =>
-    createRooms({ db: t.db, log: createLogger('error'), signer: { serverName: SERVER, key }, defaultRoomVersion: '12', ...(n ? { notifier: n } : {}) });
+    createRooms({ db: t.db, log: createLogger('error'), signer: { serverName: SERVER, key }, defaultRoomVersion: '12', singleWriter: opts.singleWriter ?? false, ...(n ? { notifier: n } : {}) });
   const rooms = make(notifier);
   const extra: Rooms[] = [];
   return {

@@ -53,6 +53,6 @@ export function roomRoutes(deps: { rooms: RoomsApi }): Route[] {
     route(redactEvent, async ({ requester, params, body }) =>
       rooms.redact(requester, { roomId: params.roomId, eventId: params.eventId, txnId: params.txnId, ...(body.reason !== undefined ? { reason: body.reason } : {}) }),
     ),
-    route(upgradeRoom, async ({ requester, params, body }) => rooms.upgrade(requester, params.roomId, body.new_version)),
+    route(upgradeRoom, async ({ requester, params, body }) => rooms.upgrade(requester, params.roomId, body.new_version, body.additional_creators)),
   ];
 }
