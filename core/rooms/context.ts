@@ -4,6 +4,7 @@ import type { Requester } from '../spec/endpoint.ts';
 import type { EventView, JsonObject } from '../events/pdu.ts';
 import type { RoomInput } from './room-input.ts';
 import type { RoomsStore } from './store.ts';
+import type { TxnCache } from './txn-cache.ts';
 import type { RoomHead } from './types.ts';
 
 /** The parts of the users feature rooms reads: displayname and avatar for membership events. */
@@ -14,6 +15,7 @@ export interface ProfileSource {
 export interface RoomsContext {
   readonly store: RoomsStore;
   readonly input: RoomInput;
+  readonly txns: TxnCache;
   readonly serverName: string;
   readonly defaultRoomVersion: string;
   readonly profiles: ProfileSource | null;

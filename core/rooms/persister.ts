@@ -96,12 +96,12 @@ export class Persister {
     try {
       const writes = batch.map((p) => p.write);
       results = this.#singleWriter
-        ? await this.#db.tx(async (q) => {
-            const base = this.#position ?? (await readStreamPosition(q));
-            const r = await persistBatchSingleWriter(q, writes, base);
+        ? await (async () => {
+            const base = this.#position ?? (await readStreamPosition(this.#db));
+            const r = await persistBatchSingleWriter(this.#db, writes, base);
             this.#position = base + writes.reduce((n, w) => n + w.events.length, 0);
             return r;
-          })
+          })()
         : (await this.#db.tx((q) => persistBatch(q, writes))).results!;
     } catch (e) {
       // A failed batch took no positions: re-read the counter next time.

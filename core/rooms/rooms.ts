@@ -20,6 +20,7 @@ import { RoomInput } from './room-input.ts';
 import { redact, sendEvent } from './send.ts';
 import { joinedMembers, members, readableState, readableStateEvent } from './state-access.ts';
 import { RoomsStore } from './store.ts';
+import { TxnCache } from './txn-cache.ts';
 import { upgradeRoom } from './upgrade.ts';
 import type { PersistResult, RoomWrite } from './types.ts';
 
@@ -102,7 +103,9 @@ export interface Rooms {
 
 export function createRooms(deps: RoomsDeps): Rooms {
   const store = new RoomsStore(deps.db);
+  const txns = new TxnCache(store, deps.singleWriter ?? false, deps.now);
   const onCommitted = (writes: readonly RoomWrite[], results: readonly PersistResult[]) => {
+    for (const w of writes) for (const e of w.events) if (e.txn) txns.remember(e.txn.userId, e.txn.scope, e.txn.txnId, e.eventId);
     if (!deps.notifier) return;
     const position = Math.max(...results.flatMap((r) => r.positions));
     const rooms = [...new Set(writes.map((w) => w.roomId))];
@@ -115,6 +118,7 @@ export function createRooms(deps: RoomsDeps): Rooms {
   const ctx: RoomsContext = {
     store,
     input,
+    txns,
     serverName: deps.signer.serverName,
     defaultRoomVersion: deps.defaultRoomVersion,
     profiles: deps.profiles ?? null,

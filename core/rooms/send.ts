@@ -26,7 +26,7 @@ async function idempotent(
   const pending = inFlight.get(key);
   if (pending) return pending;
   const p = (async () => {
-    const existing = await ctx.store.eventIdForTxn(r.userId, scope, txnId);
+    const existing = await ctx.txns.lookup(r.userId, scope, txnId);
     if (existing) return { event_id: existing };
     return send({ userId: r.userId, scope, txnId });
   })();

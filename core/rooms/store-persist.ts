@@ -77,7 +77,8 @@ export async function persistBatch(q: Queryable, writes: readonly RoomWrite[]): 
 /**
  * The single-writer form, for the embedded database (its data-dir lock admits one process, so
  * no other writer exists): no room locks or extremity checks, and the stream position comes
- * from the caller's counter and is stored by the insert itself. Three round trips per batch.
+ * from the caller's counter and is stored by the insert itself. The batch is one statement,
+ * atomic on its own: one round trip, no BEGIN/COMMIT.
  */
 export async function persistBatchSingleWriter(q: Queryable, writes: readonly RoomWrite[], base: number): Promise<PersistResult[]> {
   return insertAll(q, writes, base, true);
@@ -99,7 +100,7 @@ export class StaleBatch extends Error {
 async function insertAll(q: Queryable, writes: readonly RoomWrite[], base: number, storePosition: boolean): Promise<PersistResult[]> {
   const ev = { pos: [] as number[], id: [] as string[], room: [] as string[], type: [] as string[], key: [] as (string | null)[],
     sender: [] as string[], depth: [] as number[], ts: [] as number[], json: [] as string[], replaces: [] as (string | null)[],
-    before: [] as (number | null)[], after: [] as (number | null)[] };
+    before: [] as (number | null)[], after: [] as (number | null)[], redactedBy: [] as (string | null)[] };
   const edges = { id: [] as string[], prev: [] as string[] };
   const auth = { id: [] as string[], auth: [] as string[] };
   const fx = { room: [] as string[], id: [] as string[] };
@@ -150,7 +151,7 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], base: numbe
       }
       ev.pos.push(pos); ev.id.push(e.eventId); ev.room.push(w.roomId); ev.type.push(v.type); ev.key.push(v.state_key ?? null);
       ev.sender.push(v.sender); ev.depth.push(v.depth); ev.ts.push(v.origin_server_ts); ev.json.push(e.json);
-      ev.replaces.push(e.replaces); ev.before.push(before); ev.after.push(group);
+      ev.replaces.push(e.replaces); ev.before.push(before); ev.after.push(group); ev.redactedBy.push(null);
       for (const p of v.prev_events) { edges.id.push(e.eventId); edges.prev.push(p); }
       for (const a of v.auth_events) { auth.id.push(e.eventId); auth.auth.push(a); }
       if (e.txn) { txn.user.push(e.txn.userId); txn.scope.push(e.txn.scope); txn.txn.push(e.txn.txnId); txn.id.push(e.eventId); txn.ts.push(now); }
@@ -166,6 +167,18 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], base: numbe
     fx.room.push(w.roomId); fx.id.push(w.events[w.events.length - 1]!.eventId);
     results.push({ positions, stateGroup: group, chainLength: chain });
   }
+  // Redactions of events in this batch are set on the inserted rows (a statement cannot update
+  // rows its own CTEs insert); earlier targets are updated by the statement. The original JSON
+  // stays; readers apply the room version's redaction algorithm.
+  const inBatch = new Map(ev.id.map((id, i) => [id, i]));
+  const later = { id: [] as string[], target: [] as string[], room: [] as string[] };
+  red.id.forEach((id, i) => {
+    const at = inBatch.get(red.redacts[i]!);
+    if (at !== undefined && ev.room[at] === red.room[i]) ev.redactedBy[at] ??= id;
+    else if (at === undefined) {
+      later.id.push(id); later.target.push(red.redacts[i]!); later.room.push(red.room[i]!);
+    }
+  });
   // Only the last write of a room in the batch leaves its extremity.
   const lastFx = new Map<string, string>();
   fx.room.forEach((r, i) => lastFx.set(r, fx.id[i]!));
@@ -175,9 +188,9 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], base: numbe
   // a plain message needs five of the fifteen inserts.
   const parts: [sql: string, columns: unknown[][]][] = [
     [`INSERT INTO events (stream_ordering, event_id, room_id, type, state_key, sender, depth, origin_server_ts, json,
-        replaces_state, state_group_before, state_group_after) SELECT * FROM unnest(%bigint, %text, %text, %text, %text, %text,
-        %bigint, %bigint, %text, %text, %bigint, %bigint)`,
-      [ev.pos, ev.id, ev.room, ev.type, ev.key, ev.sender, ev.depth, ev.ts, ev.json, ev.replaces, ev.before, ev.after]],
+        replaces_state, state_group_before, state_group_after, redacted_by) SELECT * FROM unnest(%bigint, %text, %text, %text, %text, %text,
+        %bigint, %bigint, %text, %text, %bigint, %bigint, %text)`,
+      [ev.pos, ev.id, ev.room, ev.type, ev.key, ev.sender, ev.depth, ev.ts, ev.json, ev.replaces, ev.before, ev.after, ev.redactedBy]],
     ['INSERT INTO event_edges (event_id, prev_event_id) SELECT * FROM unnest(%text, %text) ON CONFLICT DO NOTHING', [edges.id, edges.prev]],
     ['INSERT INTO event_auth (event_id, auth_id) SELECT * FROM unnest(%text, %text) ON CONFLICT DO NOTHING', [auth.id, auth.auth]],
     ['DELETE FROM forward_extremities WHERE room_id = ANY(%text)', [[...lastFx.keys()]]],
@@ -207,6 +220,9 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], base: numbe
       [rooms.id, rooms.version, rooms.creator, rooms.pub, rooms.ts]],
     ['INSERT INTO room_aliases (alias, room_id, creator, created_ts) SELECT * FROM unnest(%text, %text, %text, %bigint)',
       [aliases.alias, aliases.room, aliases.creator, aliases.ts]],
+    [`UPDATE events e SET redacted_by = r.id FROM unnest(%text, %text, %text) AS r(id, target, room)
+        WHERE e.event_id = r.target AND e.room_id = r.room AND e.redacted_by IS NULL`,
+      [later.id, later.target, later.room]],
   ];
   const params: unknown[] = [];
   const ctes: string[] = [];
@@ -223,14 +239,5 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], base: numbe
     })})`);
   }
   await q.query(`WITH ${ctes.join(',\n')} SELECT 1`, params);
-  // Redactions need the targets inserted first (a CTE cannot see its sibling's rows). The
-  // original JSON stays; readers apply the room version's redaction algorithm.
-  if (red.id.length > 0) {
-    await q.query(
-      `UPDATE events e SET redacted_by = r.id FROM unnest($1::text[], $2::text[], $3::text[]) AS r(id, target, room)
-        WHERE e.event_id = r.target AND e.room_id = r.room AND e.redacted_by IS NULL`,
-      [red.id, red.redacts, red.room],
-    );
-  }
   return results;
 }
