@@ -19,7 +19,9 @@
 import type { Db, Queryable } from '../storage/db.ts';
 import type { Logger } from '../observability/log.ts';
 import type { PersistResult, RoomWrite } from './types.ts';
-import { lockRooms, persistBatch, persistBatchSingleWriter, readStreamPosition, StaleBatch, StaleRoomError } from './store-persist.ts';
+import {
+  lockRooms, persistBatch, persistBatchSingleWriter, readStreamPosition, renamePreparedStatements, StaleBatch, StaleRoomError,
+} from './store-persist.ts';
 
 export { StaleRoomError };
 
@@ -106,6 +108,7 @@ export class Persister {
     } catch (e) {
       // A failed batch took no positions: re-read the counter next time.
       this.#position = null;
+      if (!(e instanceof StaleBatch)) renamePreparedStatements();
       if (e instanceof StaleBatch) {
         // Stale writes are refused (their rooms rebuild); the rest go again without them (the
         // rolled-back transaction took no positions).
@@ -138,13 +141,18 @@ export class Persister {
    * and returns the write, which commits in that same transaction, so it cannot be stale.
    */
   async persistExclusive<T>(roomId: string, build: (q: Queryable) => Promise<{ write: RoomWrite | null; value: T }>): Promise<{ value: T; result: PersistResult | null; write: RoomWrite | null }> {
-    const out = await this.#db.tx(async (q) => {
-      await lockRooms(q, [roomId]);
-      const { write, value } = await build(q);
-      if (!write) return { value, result: null, write };
-      const { results } = await persistBatch(q, [write]);
-      return { value, result: results![0]!, write };
-    });
+    const out = await this.#db
+      .tx(async (q) => {
+        await lockRooms(q, [roomId]);
+        const { write, value } = await build(q);
+        if (!write) return { value, result: null, write };
+        const { results } = await persistBatch(q, [write]);
+        return { value, result: results![0]!, write };
+      })
+      .catch((e: unknown) => {
+        renamePreparedStatements();
+        throw e;
+      });
     if (out.write && out.result) {
       this.stats.batches++;
       this.stats.writes++;

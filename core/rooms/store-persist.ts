@@ -26,6 +26,24 @@ interface RelationRow {
   key: string | null;
 }
 
+/**
+ * A named prepared statement: parsed and planned once per connection, which halves the cost of
+ * the batch statement (measured on PGlite: 1.3 ms → 0.7 ms). The name is derived from which
+ * parts the statement has, so there are only a few. `pg` accepts a query config where the
+ * Queryable interface types a string; core/storage could type this properly.
+ */
+function prepared(name: string, text: string): string {
+  return { name: `${name}_${generation}`, text } as unknown as string;
+}
+
+// When a named statement's first run fails, `pg` does not record it as prepared although the
+// server kept it, and the next use fails with "prepared statement already exists". Any failed
+// batch therefore moves to fresh names (failures are rare; old names cost a few bytes).
+let generation = 0;
+export function renamePreparedStatements(): void {
+  generation++;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Spec: client-server-api "Forming relationships between events" (m.relates_to). */
@@ -226,18 +244,20 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], base: numbe
   ];
   const params: unknown[] = [];
   const ctes: string[] = [];
+  let shape = storePosition ? 1 : 0;
   if (storePosition) {
     params.push(pos);
     ctes.push(`p AS (UPDATE rooms_stream SET position = $1 WHERE id = 1)`);
   }
-  for (const [sql, columns] of parts) {
-    if (columns[0]!.length === 0) continue;
+  parts.forEach(([sql, columns], bit) => {
+    if (columns[0]!.length === 0) return;
+    shape |= 2 << bit;
     let i = 0;
     ctes.push(`w${ctes.length} AS (${sql.replace(/%(\w+)/g, (_m, type: string) => {
       params.push(columns[i++]);
       return `$${params.length}::${type}[]`;
     })})`);
-  }
-  await q.query(`WITH ${ctes.join(',\n')} SELECT 1`, params);
+  });
+  await q.query(prepared(`rooms_batch_${shape}`, `WITH ${ctes.join(',\n')} SELECT 1`), params);
   return results;
 }

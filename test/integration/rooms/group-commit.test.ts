@@ -20,7 +20,7 @@ for (const singleWriter of [false, true]) {
           f.rooms.service.createRoom(alice, { roomAliasName: 'contested' }),
         ]);
         const failed = racing.filter((r) => r.status === 'rejected');
-        assert.equal(failed.length, 1, 'exactly one of the two alias claims fails');
+        assert.equal(failed.length, 1, `exactly one of the two alias claims fails: ${failed.map((x) => String((x as PromiseRejectedResult).reason)).join('; ')}`);
         assert.equal(((failed[0] as PromiseRejectedResult).reason as { errcode?: string }).errcode, 'M_ROOM_IN_USE');
         const rows = await f.t.db.query<{ stream_ordering: number }>('SELECT stream_ordering FROM events ORDER BY stream_ordering');
         rows.rows.forEach((r, i) => assert.equal(r.stream_ordering, i + 1));
