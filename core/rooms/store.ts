@@ -114,12 +114,13 @@ export class RoomsStore {
     return r.rows[0]?.event_id ?? null;
   }
 
-  async recentTxns(userId: string, scope: string, sinceTs: number, limit: number): Promise<{ txnId: string; eventId: string }[]> {
-    const r = await this.db.query<{ txn_id: string; event_id: string }>(
-      'SELECT txn_id, event_id FROM event_txn_ids WHERE user_id = $1 AND scope = $2 AND created_ts >= $3 LIMIT $4',
+  async recentTxns(userId: string, scope: string, sinceTs: number, limit: number): Promise<{ txnId: string; eventId: string; ts: number }[]> {
+    const r = await this.db.query<{ txn_id: string; event_id: string; created_ts: number }>(
+      `SELECT txn_id, event_id, created_ts FROM event_txn_ids WHERE user_id = $1 AND scope = $2 AND created_ts >= $3
+        ORDER BY created_ts LIMIT $4`,
       [userId, scope, sinceTs, limit],
     );
-    return r.rows.map((x) => ({ txnId: x.txn_id, eventId: x.event_id }));
+    return r.rows.map((x) => ({ txnId: x.txn_id, eventId: x.event_id, ts: x.created_ts }));
   }
 
   async currentPosition(): Promise<number> {

@@ -10,12 +10,17 @@ export const TXN_LOAD_WINDOW_MS = 24 * 60 * 60 * 1000;
 const MAX_TXNS_PER_SCOPE = 2000;
 const MAX_SCOPES = 10_000;
 
+interface Scope {
+  complete: boolean;
+  readonly txns: Map<string, { readonly eventId: string; readonly ts: number }>;
+}
+
 export class TxnCache {
   readonly #store: RoomsStore;
   readonly #singleWriter: boolean;
   readonly #now: () => number;
-  /** user \0 scope → (txnId → eventId); `complete` when it holds every txn of the window. */
-  readonly #scopes = new Map<string, { complete: boolean; txns: Map<string, string> }>();
+  /** user \0 scope → (txnId → event and time); `complete` when it holds every txn of the window. */
+  readonly #scopes = new Map<string, Scope>();
 
   constructor(store: RoomsStore, singleWriter: boolean, now: () => number = Date.now) {
     this.#store = store;
@@ -27,15 +32,15 @@ export class TxnCache {
     const key = `${userId}\u0000${scope}`;
     let entry = this.#scopes.get(key);
     const hit = entry?.txns.get(txnId);
-    if (hit) return hit;
+    if (hit) return hit.eventId;
     if (entry?.complete) return null;
     if (!this.#singleWriter) return this.#store.eventIdForTxn(userId, scope, txnId);
     if (!entry) {
       const rows = await this.#store.recentTxns(userId, scope, this.#now() - TXN_LOAD_WINDOW_MS, MAX_TXNS_PER_SCOPE + 1);
-      entry = { complete: rows.length <= MAX_TXNS_PER_SCOPE, txns: new Map(rows.map((r) => [r.txnId, r.eventId])) };
+      entry = { complete: rows.length <= MAX_TXNS_PER_SCOPE, txns: new Map(rows.map((r) => [r.txnId, { eventId: r.eventId, ts: r.ts }])) };
       this.#set(key, entry);
       const found = entry.txns.get(txnId);
-      if (found || entry.complete) return found ?? null;
+      if (found || entry.complete) return found?.eventId ?? null;
     }
     return this.#store.eventIdForTxn(userId, scope, txnId);
   }
@@ -47,14 +52,19 @@ export class TxnCache {
     if (!entry) {
       // Without a single writer a partial map is fine (hits only); with one, an unloaded
       // device stays unloaded so that its first lookup loads it whole.
-      if (!this.#singleWriter) this.#set(key, { complete: false, txns: new Map([[txnId, eventId]]) });
+      if (!this.#singleWriter) this.#set(key, { complete: false, txns: new Map([[txnId, { eventId, ts: this.#now() }]]) });
       return;
     }
-    entry.txns.set(txnId, eventId);
-    if (entry.txns.size > MAX_TXNS_PER_SCOPE) this.#scopes.delete(key);
+    entry.txns.set(txnId, { eventId, ts: this.#now() });
+    if (entry.txns.size > MAX_TXNS_PER_SCOPE) {
+      // Drop the oldest; if it was still inside the window, misses must ask the database again.
+      const [oldestId, oldest] = entry.txns.entries().next().value!;
+      entry.txns.delete(oldestId);
+      if (oldest.ts >= this.#now() - TXN_LOAD_WINDOW_MS) entry.complete = false;
+    }
   }
 
-  #set(key: string, entry: { complete: boolean; txns: Map<string, string> }): void {
+  #set(key: string, entry: Scope): void {
     this.#scopes.set(key, entry);
     if (this.#scopes.size > MAX_SCOPES) this.#scopes.delete(this.#scopes.keys().next().value!);
   }

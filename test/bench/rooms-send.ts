@@ -1,9 +1,11 @@
 // Bench (a1): the Romeo-and-Juliet workload — one room, 58 users, 3,287 messages sent one after
 // another over HTTP — then a many-rooms variant (concurrent senders in separate rooms) that shows
 // group commit. Prints sends/s and p50/p99 latency. Embedded PGlite by default; PostgreSQL when
-// DATABASE_URL is set (a fresh database is created and dropped).
-//   node test/bench/rooms-send.ts [--messages N] [--rooms N] [--per-room N]
-import { startTestHub, testEnv } from '../support/hub.ts';
+// DATABASE_URL is set (a fresh database is created and dropped). The hub runs as its own
+// process (as in production, so the client's CPU is not the server's); --in-process runs it in
+// the bench's process instead.
+//   node test/bench/rooms-send.ts [--messages N] [--rooms N] [--per-room N] [--in-process]
+import { spawnHub, startTestHub, testEnv } from '../support/hub.ts';
 import { csCall, registerAccount, type Account } from '../support/rooms-clients.ts';
 
 const arg = (name: string, fallback: number): number => {
@@ -32,9 +34,10 @@ function report(name: string, latencies: number[], wallMs: number): void {
 }
 
 const te = await testEnv({ env: { LOG_LEVEL: 'error' } });
-const hub = await startTestHub(te);
+const inProcess = process.argv.includes('--in-process');
+const hub = inProcess ? await startTestHub(te) : await spawnHub(te);
 try {
-  console.log(`database: ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}`);
+  console.log(`database: ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}; hub ${inProcess ? 'in this process' : 'in a child process'}`);
   const users: Account[] = [];
   for (let i = 0; i < USERS; i++) users.push(await registerAccount(hub.url, `player${i}`));
   const room = (await csCall(hub.url, users[0]!.accessToken, 'POST', '/createRoom', { preset: 'public_chat', name: 'Verona' })).json.room_id as string;
