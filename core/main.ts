@@ -82,6 +82,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       profiles: users.profiles,
       // The embedded database's data-dir lock admits one process: no cross-process room locks.
       singleWriter: storage.kind === 'embedded',
+      metrics,
     });
     rooms = roomsFeature;
     closers.push(() => roomsFeature.close());

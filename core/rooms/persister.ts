@@ -19,6 +19,7 @@
 import type { Db, Queryable } from '../storage/db.ts';
 import type { Logger } from '../observability/log.ts';
 import type { PersistResult, RoomWrite } from './types.ts';
+import type { PersistMetrics } from './metrics.ts';
 import {
   lockRooms, persistBatch, persistBatchSingleWriter, readStreamPosition, renamePreparedStatements, StaleBatch, StaleRoomError,
 } from './store-persist.ts';
@@ -49,6 +50,7 @@ export class Persister {
   readonly stats: PersisterStats = { batches: 0, writes: 0 };
 
   readonly #singleWriter: boolean;
+  readonly #metrics: PersistMetrics | null;
   #position: number | null = null;
 
   constructor(deps: {
@@ -56,7 +58,9 @@ export class Persister {
     log: Logger;
     onCommitted: (writes: readonly RoomWrite[], results: readonly PersistResult[]) => void;
     singleWriter?: boolean;
+    metrics?: PersistMetrics;
   }) {
+    this.#metrics = deps.metrics ?? null;
     this.#db = deps.db;
     this.#singleWriter = deps.singleWriter ?? false;
     this.#log = deps.log;
@@ -95,6 +99,7 @@ export class Persister {
 
   async #commit(batch: Pending[]): Promise<void> {
     let results: readonly PersistResult[];
+    const started = performance.now();
     try {
       const writes = batch.map((p) => p.write);
       results = this.#singleWriter
@@ -114,6 +119,7 @@ export class Persister {
         // rolled-back transaction took no positions).
         const fresh = batch.filter((p, i) => {
           if (!e.stale.has(i)) return true;
+          this.#metrics?.stale();
           p.reject(new StaleRoomError(p.write.roomId));
           return false;
         });
@@ -127,6 +133,7 @@ export class Persister {
     }
     this.stats.batches++;
     this.stats.writes += batch.length;
+    this.#metrics?.batch(batch.reduce((n, p) => n + p.write.events.length, 0), batch.length, (performance.now() - started) / 1000);
     try {
       this.#onCommitted(batch.map((p) => p.write), results);
     } catch (e) {

@@ -7,7 +7,9 @@ import type { UserId } from '../spec/ids.ts';
 import type { EventSigner } from '../events/build.ts';
 import type { Db } from '../storage/db.ts';
 import type { Logger } from '../observability/log.ts';
+import type { Registry } from 'prom-client';
 import type { Notifier } from '../notifier/notifier.ts';
+import { persistMetrics } from './metrics.ts';
 import type { ProfileChangeListener } from '../users/api.ts';
 import type { CreateRoomInput, Membership, MembershipInput, RoomsApi, SendInput, StoredEvent } from './api.ts';
 import { deleteAlias, resolveAlias, roomAliases, setAlias } from './aliases.ts';
@@ -33,6 +35,7 @@ export interface RoomsDeps {
   profiles?: ProfileSource;
   /** True when no other process can write to the database (the embedded PGlite): cheaper batches. */
   singleWriter?: boolean;
+  metrics?: Registry;
   now?: () => number;
 }
 
@@ -113,7 +116,13 @@ export function createRooms(deps: RoomsDeps): Rooms {
     const users = [...new Set(writes.flatMap((w) => w.events.filter((e) => e.view.type === 'm.room.member').map((e) => e.view.state_key!)))];
     deps.notifier.notify({ stream: 'events', position, rooms, users });
   };
-  const persister = new Persister({ db: deps.db, log: deps.log, onCommitted, singleWriter: deps.singleWriter ?? false });
+  const persister = new Persister({
+    db: deps.db,
+    log: deps.log,
+    onCommitted,
+    singleWriter: deps.singleWriter ?? false,
+    ...(deps.metrics ? { metrics: persistMetrics(deps.metrics) } : {}),
+  });
   const input = new RoomInput({ store, persister, signer: deps.signer, ...(deps.now ? { now: deps.now } : {}) });
   const ctx: RoomsContext = {
     store,

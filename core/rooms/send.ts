@@ -11,9 +11,6 @@ import type { SendInput } from './api.ts';
 import { requireHead, txnScope, type RoomsContext } from './context.ts';
 import { validateEventType, validateStateKey } from './validate.ts';
 
-// A retried request may arrive while the first is still being persisted: it waits for it.
-const inFlight = new Map<string, Promise<{ event_id: string }>>();
-
 async function idempotent(
   ctx: RoomsContext,
   r: Requester,
@@ -23,6 +20,8 @@ async function idempotent(
   if (txnId === undefined) return send(undefined);
   const scope = txnScope(r);
   const key = `${r.userId}\u0000${scope}\u0000${txnId}`;
+  // A retried request may arrive while the first is still being persisted: it waits for it.
+  const { inFlight } = ctx.txns;
   const pending = inFlight.get(key);
   if (pending) return pending;
   const p = (async () => {

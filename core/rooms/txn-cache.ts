@@ -22,6 +22,9 @@ export class TxnCache {
   /** user \0 scope → (txnId → event and time); `complete` when it holds every txn of the window. */
   readonly #scopes = new Map<string, Scope>();
 
+  /** Sends still being persisted, by user \0 scope \0 txnId: a retry waits for the first. */
+  readonly inFlight = new Map<string, Promise<{ event_id: string }>>();
+
   constructor(store: RoomsStore, singleWriter: boolean, now: () => number = Date.now) {
     this.#store = store;
     this.#singleWriter = singleWriter;

@@ -180,4 +180,11 @@ describe('rooms through matrix-js-sdk', () => {
     const joined = await a.getJoinedRoomMembers(room_id);
     assert.equal(joined.joined[bob.userId]!.display_name, 'Romeo Montague');
   });
+
+  test('the write path exports its metrics', async () => {
+    const text = await (await fetch(`${hub.url}/metrics`)).text();
+    const count = /switchyard_rooms_persist_batch_events_count (\d+)/.exec(text);
+    assert.ok(count && Number(count[1]) > 0, 'batches were observed');
+    assert.match(text, /switchyard_rooms_persist_writes_total \d+/);
+  });
 });
