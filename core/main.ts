@@ -65,13 +65,14 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     closers.push(() => notifier.close());
 
     const metrics = createMetricsRegistry();
-    // Rooms reads profiles and users announces profile changes to rooms: the listener forwards
-    // to rooms once it exists.
+    // Rooms reads profiles and users announces profile changes and deactivations to rooms: the
+    // listeners forward to rooms once it exists.
     let rooms: Rooms | null = null;
     const users = createUsers({
       db: storage.db,
       config: { ...config, registration: { ...config.registration, sharedSecret } },
       profileListener: { onProfileChanged: async (userId: UserId, field, value) => rooms?.service.onProfileChanged(userId, field, value) },
+      deactivationListener: { onDeactivated: async (userId: UserId, erase) => rooms?.service.onDeactivated(userId, erase) },
     });
     const roomsFeature = createRooms({
       db: storage.db,

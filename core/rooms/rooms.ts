@@ -10,7 +10,7 @@ import type { Logger } from '../observability/log.ts';
 import type { Registry } from 'prom-client';
 import type { Notifier } from '../notifier/notifier.ts';
 import { persistMetrics } from './metrics.ts';
-import type { ProfileChangeListener } from '../users/api.ts';
+import type { DeactivationListener, ProfileChangeListener } from '../users/api.ts';
 import type { CreateRoomInput, Membership, MembershipInput, RoomsApi, SendInput, StoredEvent } from './api.ts';
 import { deleteAlias, resolveAlias, roomAliases, setAlias } from './aliases.ts';
 import { membershipIn, profileContent, type ProfileSource, type RoomsContext } from './context.ts';
@@ -39,7 +39,7 @@ export interface RoomsDeps {
   now?: () => number;
 }
 
-export class RoomsService implements RoomsApi, ProfileChangeListener {
+export class RoomsService implements RoomsApi, ProfileChangeListener, DeactivationListener {
   readonly #ctx: RoomsContext;
   constructor(ctx: RoomsContext) {
     this.#ctx = ctx;
@@ -68,6 +68,21 @@ export class RoomsService implements RoomsApi, ProfileChangeListener {
   resolveAlias = (alias: string) => resolveAlias(this.#ctx, alias);
   deleteAlias = (r: Requester, alias: string) => deleteAlias(this.#ctx, r, alias);
   roomAliases = (r: Requester, roomId: string) => roomAliases(this.#ctx, r, roomId);
+
+  /**
+   * The users feature's seam: a deactivated account leaves every room it is in, rejects its
+   * invites and withdraws its knocks (as Synapse does).
+   */
+  async onDeactivated(userId: UserId, _erase: boolean): Promise<void> {
+    const rooms = await this.#ctx.store.roomsForUser(userId, ['join', 'invite', 'knock']);
+    for (const { roomId } of rooms) {
+      await membership
+        .setMembership(this.#ctx, userId, roomId, userId, 'leave', {}, (m) => m !== 'join' && m !== 'invite' && m !== 'knock')
+        .catch((e: unknown) => {
+          if (!(e instanceof MatrixError)) throw e;
+        });
+    }
+  }
 
   /**
    * The users feature's seam: a changed displayname or avatar is written into the user's

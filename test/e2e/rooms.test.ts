@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { MatrixClient } from 'matrix-js-sdk';
 import { startTestHub, testEnv, type TestEnv, type TestHub } from '../support/hub.ts';
-import { registerAccount, rejectsWith, sdkClient, type Account } from '../support/rooms-clients.ts';
+import { csCall, registerAccount, rejectsWith, sdkClient, TEST_PASSWORD, type Account } from '../support/rooms-clients.ts';
 
 describe('rooms through matrix-js-sdk', () => {
   let te: TestEnv;
@@ -186,5 +186,24 @@ describe('rooms through matrix-js-sdk', () => {
     const count = /switchyard_rooms_persist_batch_events_count (\d+)/.exec(text);
     assert.ok(count && Number(count[1]) > 0, 'batches were observed');
     assert.match(text, /switchyard_rooms_persist_writes_total \d+/);
+  });
+
+  test('a deactivated account leaves its rooms', async () => {
+    const carol = await registerAccount(hub.url, 'carol');
+    const c = sdkClient(hub.url, carol);
+    const { room_id } = await a.createRoom({ preset: 'public_chat' as never });
+    await c.joinRoom(room_id);
+    const { room_id: invitedTo } = await a.createRoom({ invite: [carol.userId] });
+    const deactivate = (body: Record<string, unknown>) =>
+      csCall(hub.url, carol.accessToken, 'POST', '/account/deactivate', body);
+    const challenge = await deactivate({});
+    assert.equal(challenge.status, 401);
+    const done = await deactivate({
+      auth: { type: 'm.login.password', identifier: { type: 'm.id.user', user: carol.userId }, password: TEST_PASSWORD, session: challenge.json.session },
+    });
+    assert.equal(done.status, 200, JSON.stringify(done.json));
+    assert.deepEqual(Object.keys((await a.getJoinedRoomMembers(room_id)).joined), [alice.userId]);
+    const invite = (await a.getStateEvent(invitedTo, 'm.room.member', carol.userId)) as Record<string, unknown>;
+    assert.equal(invite.membership, 'leave', 'the invite was rejected');
   });
 });
