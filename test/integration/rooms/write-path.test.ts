@@ -139,6 +139,16 @@ describe('rooms write path', () => {
     assert.deepEqual((await f.rooms.reads.roomsForUser(carol.userId, ['leave'])).map((r) => r.roomId), [room_id]);
     await f.rooms.service.forget(carol, room_id);
     assert.deepEqual(await f.rooms.reads.roomsForUser(carol.userId), []);
+    // /members `at` a sync-style token: the membership list as it was then.
+    const then = await f.rooms.service.members(alice, room_id, { at: `s${p1}_0_0` });
+    assert.deepEqual(then.map((m) => [m.state_key, (m.content as { membership: string }).membership]).sort(), [
+      [alice.userId, 'join'],
+      [carol.userId, 'invite'],
+    ]);
+    const now = await f.rooms.service.members(alice, room_id, { notMembership: 'leave' });
+    assert.deepEqual(now.map((m) => m.state_key), [alice.userId]);
+    // A user who was never in the room may not list its members.
+    await assert.rejects(f.rooms.service.members(requester('dave'), room_id, {}), { errcode: 'M_FORBIDDEN' });
   });
 
   test('history reads: topological pagination both ways, events around, relations and annotations', async () => {
