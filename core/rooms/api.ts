@@ -89,6 +89,19 @@ export interface RoomsForSync {
   /** The user's membership in the room at a stream position (null: never a member then). */
   membershipAt(roomId: string, userId: string, position: number): Promise<Membership | null>;
   roomVersion(roomId: string): Promise<string | null>;
+  /**
+   * Stripped state for invite and knock sections (client-server-api "Stripped state"): the
+   * recommended events of the current state, plus the user's own membership event.
+   */
+  strippedState(roomId: string, userId: string): Promise<StrippedStateEvent[]>;
+}
+
+/** Spec: definitions/stripped_state.yaml (content, state_key, type, sender). */
+export interface StrippedStateEvent {
+  readonly type: string;
+  readonly state_key: string;
+  readonly sender: string;
+  readonly content: JsonObject;
 }
 
 // ---------------------------------------------------------------- the read API for history
@@ -112,6 +125,8 @@ export interface RoomsForReads {
   annotationCounts(eventId: string): Promise<{ type: string; key: string; count: number }[]>;
   /** The newest m.replace relation from the original sender (for unsigned m.relations). */
   latestEdit(eventId: string, originalSender: string): Promise<StoredEvent | null>;
+  /** content of the state each event replaced, by event id (for unsigned.prev_content). */
+  prevContents(events: readonly StoredEvent[]): Promise<Map<string, JsonObject>>;
 }
 
 export function formatTopoToken(p: TopoPosition): string {

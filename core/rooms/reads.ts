@@ -1,7 +1,15 @@
 // The read API for /sync and the history read paths (api.ts RoomsForSync, RoomsForReads), over
 // committed data. History visibility is the read paths' job; these return what is stored.
-import type { MembershipChange, Membership, RelationQuery, RoomMembershipRow, RoomsForReads, RoomsForSync, StoredEvent, TopoPosition } from './api.ts';
+import type { JsonObject } from '../events/pdu.ts';
+import type {
+  MembershipChange, Membership, RelationQuery, RoomMembershipRow, RoomsForReads, RoomsForSync, StoredEvent, StrippedStateEvent, TopoPosition,
+} from './api.ts';
 import type { RoomsStore } from './store.ts';
+
+/** Spec: client-server-api "Stripped state" — the events servers should include (create is required from v1.16). */
+export const STRIPPED_STATE_TYPES: readonly string[] = [
+  'm.room.create', 'm.room.name', 'm.room.avatar', 'm.room.topic', 'm.room.join_rules', 'm.room.canonical_alias', 'm.room.encryption',
+];
 
 export class RoomReads implements RoomsForSync, RoomsForReads {
   readonly #store: RoomsStore;
@@ -40,6 +48,12 @@ export class RoomReads implements RoomsForSync, RoomsForReads {
   async roomVersion(roomId: string): Promise<string | null> {
     return (await this.#store.roomInfo(roomId))?.version ?? null;
   }
+  async strippedState(roomId: string, userId: string): Promise<StrippedStateEvent[]> {
+    const state = await this.#store.currentStateEvents(roomId);
+    return state
+      .filter((e) => (e.stateKey === '' && STRIPPED_STATE_TYPES.includes(e.type)) || (e.type === 'm.room.member' && e.stateKey === userId))
+      .map((e) => ({ type: e.type, state_key: e.stateKey!, sender: e.sender, content: e.content }));
+  }
 
   async getEvent(eventId: string): Promise<StoredEvent | null> {
     return (await this.#store.getEvents([eventId]))[0] ?? null;
@@ -75,5 +89,15 @@ export class RoomReads implements RoomsForSync, RoomsForReads {
   }
   latestEdit(eventId: string, originalSender: string): Promise<StoredEvent | null> {
     return this.#store.latestEdit(eventId, originalSender);
+  }
+  async prevContents(events: readonly StoredEvent[]): Promise<Map<string, JsonObject>> {
+    const wanted = events.filter((e) => e.replacesState !== null);
+    const prev = new Map((await this.#store.getEvents(wanted.map((e) => e.replacesState!))).map((p) => [p.eventId, p.content]));
+    const out = new Map<string, JsonObject>();
+    for (const e of wanted) {
+      const content = prev.get(e.replacesState!);
+      if (content) out.set(e.eventId, content);
+    }
+    return out;
   }
 }

@@ -56,6 +56,8 @@ describe('rooms write path', () => {
     assert.equal(beforeIt!.length, 7);
     const current = await f.rooms.reads.currentState(room_id);
     assert.equal(current.find((e) => e.type === 'm.room.topic')!.content.topic, `topic ${topics.length - 1}`);
+    const prev = await f.rooms.reads.prevContents(await f.rooms.reads.getEvents([topics[5]!]));
+    assert.deepEqual(prev.get(topics[5]!), { topic: 'topic 4' });
     const latest = await f.rooms.reads.stateAtEvent(topics[topics.length - 1]!, 'after');
     assert.deepEqual(latest!.map((e) => e.eventId).sort(), current.map((e) => e.eventId).sort());
   });
@@ -136,6 +138,8 @@ describe('rooms write path', () => {
     const changes = await f.rooms.reads.membershipChanges(carol.userId, p0, await f.rooms.reads.currentPosition());
     assert.deepEqual(changes.map((c) => c.membership), ['invite', 'join', 'leave']);
     assert.equal(await f.rooms.reads.membershipAt(room_id, carol.userId, p1), 'invite');
+    const stripped = await f.rooms.reads.strippedState(room_id, carol.userId);
+    assert.deepEqual(stripped.map((e) => e.type).sort(), ['m.room.create', 'm.room.join_rules', 'm.room.member']);
     assert.deepEqual((await f.rooms.reads.roomsForUser(carol.userId, ['leave'])).map((r) => r.roomId), [room_id]);
     await f.rooms.service.forget(carol, room_id);
     assert.deepEqual(await f.rooms.reads.roomsForUser(carol.userId), []);
