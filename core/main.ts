@@ -39,12 +39,18 @@ import { accountDataRoutes } from './api/client/account-data.ts';
 import { tagRoutes } from './api/client/tags.ts';
 import { filterRoutes } from './api/client/filters.ts';
 import { presenceRoutes } from './api/client/presence.ts';
-import { NO_ROOMS, type RoomMembershipCheck } from './ports/room-membership.ts';
+import type { RoomMembershipCheck } from './ports/room-membership.ts';
 import { TypingService } from './typing/service.ts';
 import { ReceiptsService, RECEIPTS_MIGRATIONS_DIR } from './receipts/service.ts';
 import { typingRoutes } from './api/client/typing.ts';
 import { receiptRoutes } from './api/client/receipts.ts';
 import { readMarkerRoutes } from './api/client/read-markers.ts';
+import { createRooms, ROOMS_MIGRATIONS_DIR, type Rooms } from './rooms/rooms.ts';
+import { roomRoutes } from './api/client/rooms.ts';
+import { membershipRoutes } from './api/client/membership.ts';
+import { aliasRoutes } from './api/client/aliases.ts';
+import type { UserId } from './spec/ids.ts';
+import { roomMembershipCheck } from './rooms/membership-check.ts';
 
 export interface Hub {
   /** The base URL the listener is reachable at (its real port when 0 was asked for). */
@@ -57,6 +63,7 @@ export interface Hub {
 /** Features in migration order: a feature's tables may reference only earlier ones. */
 const MIGRATIONS = [
   { feature: 'users', dir: USERS_MIGRATIONS_DIR },
+  { feature: 'rooms', dir: ROOMS_MIGRATIONS_DIR },
   { feature: 'appservices', dir: APPSERVICES_MIGRATIONS_DIR },
   { feature: 'account_data', dir: ACCOUNT_DATA_MIGRATIONS_DIR },
   { feature: 'filters', dir: FILTERS_MIGRATIONS_DIR },
@@ -82,8 +89,12 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     const { queue, kind: queueKind } = await openQueue(config, storage.db);
     closers.push(() => queue.close());
     // The signing key is made on first start so it never changes under a running federation.
-    await loadOrCreateSigningKeys(config.signingKeyPath);
+    const [signingKey] = await loadOrCreateSigningKeys(config.signingKeyPath);
     const sharedSecret = config.registration.sharedSecret ?? (await readOrCreateSharedSecret(config.dataDir));
+    const notifier: Notifier = config.redisUrl
+      ? await createRedisNotifier(config.redisUrl, { channelPrefix: `${config.serverName}:` })
+      : new LocalNotifier();
+    closers.push(() => notifier.close());
 
     const metrics = createMetricsRegistry();
     const appservicesStore = new AppservicesStore(storage.db);
@@ -94,10 +105,15 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       log: log.child({ component: 'appservices' }),
     });
     const gate = createAppserviceGate(appserviceRegistry);
+    // Rooms reads profiles and users announces profile changes and deactivations to rooms: the
+    // listeners forward to rooms once it exists.
+    let rooms: Rooms | null = null;
     const users = createUsers({
       db: storage.db,
       config: { ...config, registration: { ...config.registration, sharedSecret } },
+      profileListener: { onProfileChanged: async (userId: UserId, field, value) => rooms?.service.onProfileChanged(userId, field, value) },
       reservedNames: createReservedNames(gate),
+      deactivationListener: { onDeactivated: async (userId: UserId, erase) => rooms?.service.onDeactivated(userId, erase) },
     });
     const puppets = new PuppetRegistry({ users: users.appserviceUsers });
     // Each appservice's sender exists as soon as the appservice is loaded (before its first request).
@@ -108,16 +124,25 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     closers.push(() => appserviceRegistry.stop());
     registerRegistryMetrics(appserviceRegistry, metrics);
     const appserviceAdmin = createAppserviceAdmin({ registry: appserviceRegistry, store: appservicesStore, puppets });
-    const notifier: Notifier = config.redisUrl ? await createRedisNotifier(config.redisUrl, { channelPrefix: `${config.serverName}:` }) : new LocalNotifier();
-    closers.push(() => notifier.close());
+    const roomsFeature = createRooms({
+      db: storage.db,
+      log: log.child({ component: 'rooms' }),
+      signer: { serverName: config.serverName, key: signingKey! },
+      defaultRoomVersion: config.rooms.defaultVersion,
+      notifier,
+      profiles: users.profiles,
+      // The embedded database's data-dir lock admits one process: no cross-process room locks.
+      singleWriter: storage.kind === 'embedded',
+      metrics,
+    });
+    rooms = roomsFeature;
+    closers.push(() => roomsFeature.close());
     const accountData = new AccountDataService({ db: storage.db, notifier });
     const filters = new FiltersService({ db: storage.db });
     const presence = new PresenceService({ db: storage.db, notifier, enabled: config.presence.enabled });
     presence.start((err) => log.error('presence sweep failed', { err }));
     closers.push(async () => presence.close());
-    // Until core/rooms provides its RoomMembershipCheck this server has no rooms, and NO_ROOMS says
-    // exactly that: typing, receipts and read markers answer 403 (not joined) for every room.
-    const membership: RoomMembershipCheck = opts.roomMembership ?? NO_ROOMS;
+    const membership: RoomMembershipCheck = opts.roomMembership ?? roomMembershipCheck(roomsFeature.store, roomsFeature.reads);
     const typing = new TypingService({ membership, notifier });
     typing.start();
     closers.push(async () => typing.close());
@@ -145,6 +170,9 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...typingRoutes({ typing }),
       ...receiptRoutes({ receipts }),
       ...readMarkerRoutes({ receipts }),
+      ...roomRoutes({ rooms: roomsFeature.service }),
+      ...membershipRoutes({ rooms: roomsFeature.service }),
+      ...aliasRoutes({ rooms: roomsFeature.service }),
     ];
     const app = createHttpApp(
       {

@@ -1,0 +1,263 @@
+// The SQL of the write path: one batch of room writes in one transaction (see persister.ts for
+// the ordering contract). A fixed number of statements per batch whatever its size: the rows go
+// in as arrays through unnest().
+import type { Queryable } from '../storage/db.ts';
+import type { PersistResult, RoomWrite, StateEntry } from './types.ts';
+
+/** Advisory lock class of room input locks (the second key is hashtext(room_id)). */
+export const ROOM_LOCK_CLASS = 0x524f; // "RO"
+
+export class StaleRoomError extends Error {
+  constructor(roomId: string) {
+    super(`room ${roomId} changed under this write (another process wrote to it)`);
+    this.name = 'StaleRoomError';
+  }
+}
+
+export interface BatchOutcome {
+  /** Indexes of writes whose room changed since they were built: nothing was written. */
+  readonly stale: ReadonlySet<number>;
+  readonly results?: readonly PersistResult[];
+}
+
+interface RelationRow {
+  relatesTo: string;
+  relType: string;
+  key: string | null;
+}
+
+/**
+ * A named prepared statement: parsed and planned once per connection, which halves the cost of
+ * the batch statement (measured on PGlite: 1.3 ms → 0.7 ms). The name is derived from which
+ * parts the statement has, so there are only a few. `pg` accepts a query config where the
+ * Queryable interface types a string; core/storage could type this properly.
+ */
+function prepared(name: string, text: string): string {
+  return { name: `${name}_${generation}`, text } as unknown as string;
+}
+
+// When a named statement's first run fails, `pg` does not record it as prepared although the
+// server kept it, and the next use fails with "prepared statement already exists". Any failed
+// batch therefore moves to fresh names (failures are rare; old names cost a few bytes).
+let generation = 0;
+export function renamePreparedStatements(): void {
+  generation++;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Spec: client-server-api "Forming relationships between events" (m.relates_to). */
+export function relationOf(content: unknown): RelationRow | null {
+  const rel = isObject(content) ? content['m.relates_to'] : undefined;
+  if (!isObject(rel) || typeof rel.rel_type !== 'string' || typeof rel.event_id !== 'string') return null;
+  return { relatesTo: rel.event_id, relType: rel.rel_type, key: typeof rel.key === 'string' ? rel.key : null };
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((x) => b.includes(x));
+
+/** Takes the rooms' input locks until the transaction ends (re-entrant within it). */
+export async function lockRooms(q: Queryable, roomIds: readonly string[]): Promise<void> {
+  // Sorted by lock key so two processes locking overlapping rooms cannot deadlock.
+  await q.query(
+    `SELECT pg_advisory_xact_lock(${ROOM_LOCK_CLASS}, k) FROM (SELECT DISTINCT hashtext(r) AS k FROM unnest($1::text[]) r ORDER BY 1) s`,
+    [roomIds],
+  );
+}
+
+export async function persistBatch(q: Queryable, writes: readonly RoomWrite[]): Promise<BatchOutcome> {
+  const roomIds = [...new Set(writes.map((w) => w.roomId))];
+  await lockRooms(q, roomIds);
+  const total = writes.reduce((n, w) => n + w.events.length, 0);
+  const head = await q.query<{ room_id: string | null; event_id: string | null; base: number }>(
+    `WITH pos AS (UPDATE rooms_stream SET position = position + $2 WHERE id = 1 RETURNING position)
+     SELECT f.room_id, f.event_id, (SELECT position FROM pos) - $2 AS base
+       FROM (SELECT 1) one LEFT JOIN forward_extremities f ON f.room_id = ANY($1::text[])`,
+    [roomIds, total],
+  );
+  const base = head.rows[0]!.base;
+  const current = new Map<string, string[]>();
+  for (const r of head.rows) if (r.room_id !== null) current.set(r.room_id, [...(current.get(r.room_id) ?? []), r.event_id!]);
+  const stale = new Set<number>();
+  const expected = new Map<string, readonly string[]>();
+  writes.forEach((w, i) => {
+    // Later writes of the same room in this batch build on the earlier ones.
+    const ext = expected.get(w.roomId) ?? current.get(w.roomId) ?? [];
+    if (!sameSet(ext, w.expectedExtremities)) stale.add(i);
+    expected.set(w.roomId, [w.events[w.events.length - 1]!.eventId]);
+  });
+  // A stale write makes the transaction roll back (the caller retries the rest): positions
+  // taken above are never committed, so the stream stays gap-free.
+  if (stale.size > 0) throw new StaleBatch(stale);
+  return { stale, results: await insertAll(q, writes, base, false) };
+}
+
+/**
+ * The single-writer form, for the embedded database (its data-dir lock admits one process, so
+ * no other writer exists): no room locks or extremity checks, and the stream position comes
+ * from the caller's counter and is stored by the insert itself. The batch is one statement,
+ * atomic on its own: one round trip, no BEGIN/COMMIT.
+ */
+export async function persistBatchSingleWriter(q: Queryable, writes: readonly RoomWrite[], base: number): Promise<PersistResult[]> {
+  return insertAll(q, writes, base, true);
+}
+
+export async function readStreamPosition(q: Queryable): Promise<number> {
+  return (await q.query<{ position: number }>('SELECT position FROM rooms_stream WHERE id = 1')).rows[0]!.position;
+}
+
+/** Thrown inside the transaction so it rolls back; the persister retries the writes that are not stale. */
+export class StaleBatch extends Error {
+  readonly stale: ReadonlySet<number>;
+  constructor(stale: ReadonlySet<number>) {
+    super('stale room writes');
+    this.stale = stale;
+  }
+}
+
+async function insertAll(q: Queryable, writes: readonly RoomWrite[], base: number, storePosition: boolean): Promise<PersistResult[]> {
+  const ev = { pos: [] as number[], id: [] as string[], room: [] as string[], type: [] as string[], key: [] as (string | null)[],
+    sender: [] as string[], depth: [] as number[], ts: [] as number[], json: [] as string[], replaces: [] as (string | null)[],
+    before: [] as (number | null)[], after: [] as (number | null)[], redactedBy: [] as (string | null)[] };
+  const edges = { id: [] as string[], prev: [] as string[] };
+  const auth = { id: [] as string[], auth: [] as string[] };
+  const fx = { room: [] as string[], id: [] as string[] };
+  const groups = { id: [] as number[], room: [] as string[], prev: [] as (number | null)[], chain: [] as number[] };
+  const entries = { group: [] as number[], type: [] as string[], key: [] as string[], id: [] as (string | null)[] };
+  const cur = new Map<string, { room: string; type: string; key: string; id: string; pos: number; membership: string | null }>();
+  const mem = { pos: [] as number[], id: [] as string[], room: [] as string[], user: [] as string[], sender: [] as string[], membership: [] as string[] };
+  const txn = { user: [] as string[], scope: [] as string[], txn: [] as string[], id: [] as string[], ts: [] as number[] };
+  const rel = { id: [] as string[], to: [] as string[], type: [] as string[], key: [] as (string | null)[], room: [] as string[],
+    evType: [] as string[], sender: [] as string[], pos: [] as number[] };
+  const red = { id: [] as string[], redacts: [] as string[], room: [] as string[] };
+  const rooms = { id: [] as string[], version: [] as string[], creator: [] as string[], pub: [] as boolean[], ts: [] as number[] };
+  const aliases = { alias: [] as string[], room: [] as string[], creator: [] as string[], ts: [] as number[] };
+  const results: PersistResult[] = [];
+  const now = Date.now();
+  let pos = base;
+
+  for (const w of writes) {
+    let group = w.baseGroup;
+    let chain = w.baseChainLength;
+    const positions: number[] = [];
+    if (w.newRoom) {
+      rooms.id.push(w.roomId); rooms.version.push(w.newRoom.version); rooms.creator.push(w.newRoom.creator);
+      rooms.pub.push(w.newRoom.isPublic); rooms.ts.push(now);
+    }
+    for (const a of w.aliases ?? []) {
+      aliases.alias.push(a); aliases.room.push(w.roomId); aliases.creator.push(w.newRoom?.creator ?? ''); aliases.ts.push(now);
+    }
+    for (const e of w.events) {
+      pos++;
+      positions.push(pos);
+      const v = e.view;
+      const before = group;
+      if (e.stateDelta) {
+        const prev = e.stateDelta.snapshot ? null : group;
+        chain = prev === null ? 0 : chain + 1;
+        groups.id.push(pos); groups.room.push(w.roomId); groups.prev.push(prev); groups.chain.push(chain);
+        for (const [t, k, id] of e.stateDelta.entries as readonly StateEntry[]) {
+          entries.group.push(pos); entries.type.push(t); entries.key.push(k); entries.id.push(id);
+        }
+        group = pos;
+        const membership = v.type === 'm.room.member' && typeof v.content.membership === 'string' ? v.content.membership : null;
+        cur.set(`${w.roomId}\u0000${v.type}\u0000${v.state_key}`, { room: w.roomId, type: v.type, key: v.state_key!, id: e.eventId, pos, membership });
+        if (membership !== null) {
+          mem.pos.push(pos); mem.id.push(e.eventId); mem.room.push(w.roomId); mem.user.push(v.state_key!);
+          mem.sender.push(v.sender); mem.membership.push(membership);
+        }
+      }
+      ev.pos.push(pos); ev.id.push(e.eventId); ev.room.push(w.roomId); ev.type.push(v.type); ev.key.push(v.state_key ?? null);
+      ev.sender.push(v.sender); ev.depth.push(v.depth); ev.ts.push(v.origin_server_ts); ev.json.push(e.json);
+      ev.replaces.push(e.replaces); ev.before.push(before); ev.after.push(group); ev.redactedBy.push(null);
+      for (const p of v.prev_events) { edges.id.push(e.eventId); edges.prev.push(p); }
+      for (const a of v.auth_events) { auth.id.push(e.eventId); auth.auth.push(a); }
+      if (e.txn) { txn.user.push(e.txn.userId); txn.scope.push(e.txn.scope); txn.txn.push(e.txn.txnId); txn.id.push(e.eventId); txn.ts.push(now); }
+      const r = relationOf(v.content);
+      if (r) {
+        rel.id.push(e.eventId); rel.to.push(r.relatesTo); rel.type.push(r.relType); rel.key.push(r.key); rel.room.push(w.roomId);
+        rel.evType.push(v.type); rel.sender.push(v.sender); rel.pos.push(pos);
+      }
+      if (v.type === 'm.room.redaction' && typeof v.redacts === 'string') {
+        red.id.push(e.eventId); red.redacts.push(v.redacts); red.room.push(w.roomId);
+      }
+    }
+    fx.room.push(w.roomId); fx.id.push(w.events[w.events.length - 1]!.eventId);
+    results.push({ positions, stateGroup: group, chainLength: chain });
+  }
+  // Redactions of events in this batch are set on the inserted rows (a statement cannot update
+  // rows its own CTEs insert); earlier targets are updated by the statement. The original JSON
+  // stays; readers apply the room version's redaction algorithm.
+  const inBatch = new Map(ev.id.map((id, i) => [id, i]));
+  const later = { id: [] as string[], target: [] as string[], room: [] as string[] };
+  red.id.forEach((id, i) => {
+    const at = inBatch.get(red.redacts[i]!);
+    if (at !== undefined && ev.room[at] === red.room[i]) ev.redactedBy[at] ??= id;
+    else if (at === undefined) {
+      later.id.push(id); later.target.push(red.redacts[i]!); later.room.push(red.room[i]!);
+    }
+  });
+  // Only the last write of a room in the batch leaves its extremity.
+  const lastFx = new Map<string, string>();
+  fx.room.forEach((r, i) => lastFx.set(r, fx.id[i]!));
+  const c = [...cur.values()];
+
+  // Only the parts with rows are sent: planning a statement is a large share of its cost, and
+  // a plain message needs five of the fifteen inserts.
+  const parts: [sql: string, columns: unknown[][]][] = [
+    [`INSERT INTO events (stream_ordering, event_id, room_id, type, state_key, sender, depth, origin_server_ts, json,
+        replaces_state, state_group_before, state_group_after, redacted_by) SELECT * FROM unnest(%bigint, %text, %text, %text, %text, %text,
+        %bigint, %bigint, %text, %text, %bigint, %bigint, %text)`,
+      [ev.pos, ev.id, ev.room, ev.type, ev.key, ev.sender, ev.depth, ev.ts, ev.json, ev.replaces, ev.before, ev.after, ev.redactedBy]],
+    ['INSERT INTO event_edges (event_id, prev_event_id) SELECT * FROM unnest(%text, %text) ON CONFLICT DO NOTHING', [edges.id, edges.prev]],
+    ['INSERT INTO event_auth (event_id, auth_id) SELECT * FROM unnest(%text, %text) ON CONFLICT DO NOTHING', [auth.id, auth.auth]],
+    ['DELETE FROM forward_extremities WHERE room_id = ANY(%text)', [[...lastFx.keys()]]],
+    ['INSERT INTO forward_extremities (room_id, event_id) SELECT * FROM unnest(%text, %text)', [[...lastFx.keys()], [...lastFx.values()]]],
+    ['INSERT INTO state_groups (id, room_id, prev_group, chain_length) SELECT * FROM unnest(%bigint, %text, %bigint, %int)',
+      [groups.id, groups.room, groups.prev, groups.chain]],
+    ['INSERT INTO state_group_entries (group_id, type, state_key, event_id) SELECT * FROM unnest(%bigint, %text, %text, %text)',
+      [entries.group, entries.type, entries.key, entries.id]],
+    [`INSERT INTO current_state (room_id, type, state_key, event_id, stream_ordering, membership)
+        SELECT * FROM unnest(%text, %text, %text, %text, %bigint, %text)
+        ON CONFLICT (room_id, type, state_key) DO UPDATE SET event_id = EXCLUDED.event_id,
+          stream_ordering = EXCLUDED.stream_ordering, membership = EXCLUDED.membership`,
+      [c.map((x) => x.room), c.map((x) => x.type), c.map((x) => x.key), c.map((x) => x.id), c.map((x) => x.pos), c.map((x) => x.membership)]],
+    [`INSERT INTO room_memberships (stream_ordering, event_id, room_id, user_id, sender, membership)
+        SELECT * FROM unnest(%bigint, %text, %text, %text, %text, %text)`,
+      [mem.pos, mem.id, mem.room, mem.user, mem.sender, mem.membership]],
+    [`INSERT INTO event_txn_ids (user_id, scope, txn_id, event_id, created_ts)
+        SELECT * FROM unnest(%text, %text, %text, %text, %bigint) ON CONFLICT DO NOTHING`,
+      [txn.user, txn.scope, txn.txn, txn.id, txn.ts]],
+    [`INSERT INTO event_relations (event_id, relates_to, rel_type, aggregation_key, room_id, type, sender, stream_ordering)
+        SELECT * FROM unnest(%text, %text, %text, %text, %text, %text, %text, %bigint)`,
+      [rel.id, rel.to, rel.type, rel.key, rel.room, rel.evType, rel.sender, rel.pos]],
+    ['INSERT INTO redactions (event_id, redacts, room_id) SELECT * FROM unnest(%text, %text, %text) ON CONFLICT DO NOTHING',
+      [red.id, red.redacts, red.room]],
+    [`INSERT INTO rooms (room_id, room_version, creator, is_public, created_ts)
+        SELECT * FROM unnest(%text, %text, %text, %bool, %bigint)`,
+      [rooms.id, rooms.version, rooms.creator, rooms.pub, rooms.ts]],
+    ['INSERT INTO room_aliases (alias, room_id, creator, created_ts) SELECT * FROM unnest(%text, %text, %text, %bigint)',
+      [aliases.alias, aliases.room, aliases.creator, aliases.ts]],
+    [`UPDATE events e SET redacted_by = r.id FROM unnest(%text, %text, %text) AS r(id, target, room)
+        WHERE e.event_id = r.target AND e.room_id = r.room AND e.redacted_by IS NULL`,
+      [later.id, later.target, later.room]],
+  ];
+  const params: unknown[] = [];
+  const ctes: string[] = [];
+  let shape = storePosition ? 1 : 0;
+  if (storePosition) {
+    params.push(pos);
+    ctes.push(`p AS (UPDATE rooms_stream SET position = $1 WHERE id = 1)`);
+  }
+  parts.forEach(([sql, columns], bit) => {
+    if (columns[0]!.length === 0) return;
+    shape |= 2 << bit;
+    let i = 0;
+    ctes.push(`w${ctes.length} AS (${sql.replace(/%(\w+)/g, (_m, type: string) => {
+      params.push(columns[i++]);
+      return `$${params.length}::${type}[]`;
+    })})`);
+  });
+  await q.query(prepared(`rooms_batch_${shape}`, `WITH ${ctes.join(',\n')} SELECT 1`), params);
+  return results;
+}
