@@ -49,14 +49,16 @@ export class InterestRouter {
 
   async isInterested(reg: Registration, ev: StoredEvent): Promise<boolean> {
     const ns = reg.namespaces;
-    if (ns.isInterestedInUser(ev.sender)) return true;
-    if (ev.stateKey !== null && ev.type === 'm.room.member' && ev.stateKey === reg.senderUserId) return true;
+    // The appservice's own sender counts as one of its users (Synapse: is_interested_in_user).
+    const mine = (u: string) => u === reg.senderUserId || ns.isInterestedInUser(u);
+    if (mine(ev.sender)) return true;
+    if (ev.stateKey !== null && ev.type === 'm.room.member' && mine(ev.stateKey)) return true;
     if (ev.stateKey !== null && ns.isInterestedInUser(ev.stateKey)) return true;
     if (ns.isInterestedInRoom(ev.roomId)) return true;
     const facts = await this.#facts(ev.roomId);
     let hit = facts.byAs.get(reg.id);
     if (hit === undefined) {
-      hit = facts.aliases.some((a) => ns.isInterestedInAlias(a)) || facts.members.some((u) => ns.isInterestedInUser(u));
+      hit = facts.aliases.some((a) => ns.isInterestedInAlias(a)) || facts.members.some(mine);
       facts.byAs.set(reg.id, hit);
     }
     return hit;
