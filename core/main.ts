@@ -54,6 +54,8 @@ import { roomMembershipCheck } from './rooms/membership-check.ts';
 import { AppserviceDelivery } from '../appservices/delivery/delivery.ts';
 import { DeliveryMetrics } from '../appservices/delivery/metrics.ts';
 import type { RoomsForAppservices } from '../appservices/delivery/interest.ts';
+import { createAppservicePing } from '../appservices/delivery/ping.ts';
+import { appservicePingRoutes } from './api/client/appservice-ping.ts';
 
 export interface Hub {
   /** The base URL the listener is reachable at (its real port when 0 was asked for). */
@@ -171,6 +173,11 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     await delivery.start();
     const appserviceDelivery = delivery;
     closers.push(() => appserviceDelivery.close());
+    const appservicePing = createAppservicePing({
+      registry: appserviceRegistry,
+      timeoutMs: config.appservices.requestTimeoutMs,
+      onSuccess: (asId) => appserviceDelivery.forceRetry(asId),
+    });
     const accountData = new AccountDataService({ db: storage.db, notifier });
     const filters = new FiltersService({ db: storage.db });
     const presence = new PresenceService({ db: storage.db, notifier, enabled: config.presence.enabled });
@@ -197,6 +204,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...synapseRegisterRoutes({ sharedSecret: users.sharedSecret }),
       ...registrationTokenRoutes({ tokens: users.registrationTokens }),
       ...appserviceAdminRoutes({ appservices: appserviceAdmin }),
+      ...appservicePingRoutes({ ping: appservicePing }),
       ...accountDataRoutes({ accountData }),
       ...tagRoutes({ accountData }),
       ...filterRoutes({ filters }),

@@ -140,4 +140,32 @@ describe('appservice delivery', () => {
     await eventually(() => numbers(alpha, room_id).length === 2);
     assert.equal(alpha.badTokens.length, n);
   });
+
+  test('ping: reaches the appservice with the hs_token, reports its errors, is refused for another appservice', async () => {
+    const ping = (token: string, id: string) =>
+      fetch(`${hub.url}/_matrix/client/v1/appservice/${id}/ping`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ transaction_id: 'p1' }),
+      });
+    await beta.setMode('ok');
+    const ok = await ping('as-beta', 'beta');
+    const okBody = (await ok.json()) as { duration_ms: number };
+    assert.equal(ok.status, 200);
+    assert.equal(typeof okBody.duration_ms, 'number');
+    assert.deepEqual(beta.pings.at(-1), { transactionId: 'p1' });
+    const other = await ping('as-alpha', 'beta');
+    assert.equal(other.status, 403);
+    await beta.setMode('error500');
+    const bad = await ping('as-beta', 'beta');
+    const badBody = (await bad.json()) as { errcode: string; status: number };
+    assert.equal(bad.status, 502);
+    assert.equal(badBody.errcode, 'M_BAD_STATUS');
+    assert.equal(badBody.status, 500);
+    await beta.setMode('refuse');
+    const refused = await ping('as-beta', 'beta');
+    assert.equal(((await refused.json()) as { errcode: string }).errcode, 'M_CONNECTION_FAILED');
+    await beta.setMode('ok');
+    assert.deepEqual(beta.badTokens, []);
+  });
 });
