@@ -39,7 +39,6 @@ export async function buildOne(deps: BuildDeps, reg: Registration): Promise<Buil
   while (chosen.length < MAX_EVENTS_PER_TXN && scanned < end) {
     const events = await deps.rooms.streamEvents(scanned, end, SCAN_LIMIT);
     if (events.length === 0) {
-      scanned = end;
       to = end;
       break;
     }
