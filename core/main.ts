@@ -51,6 +51,11 @@ import { membershipRoutes } from './api/client/membership.ts';
 import { aliasRoutes } from './api/client/aliases.ts';
 import type { UserId } from './spec/ids.ts';
 import { roomMembershipCheck } from './rooms/membership-check.ts';
+import { AppserviceDelivery } from '../appservices/delivery/delivery.ts';
+import { DeliveryMetrics } from '../appservices/delivery/metrics.ts';
+import type { RoomsForAppservices } from '../appservices/delivery/interest.ts';
+import { createAppservicePing } from '../appservices/delivery/ping.ts';
+import { appservicePingRoutes } from './api/client/appservice-ping.ts';
 
 export interface Hub {
   /** The base URL the listener is reachable at (its real port when 0 was asked for). */
@@ -137,6 +142,42 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     });
     rooms = roomsFeature;
     closers.push(() => roomsFeature.close());
+    const roomsForAppservices: RoomsForAppservices = {
+      currentPosition: () => roomsFeature.store.currentPosition(),
+      streamEvents: (from, to, limit) => roomsFeature.store.streamEvents(from, to, limit),
+      joinedMembers: async (roomId) =>
+        (await roomsFeature.store.currentStateEvents(roomId, 'm.room.member')).filter((e) => e.content.membership === 'join').map((e) => e.stateKey!),
+      aliases: async (roomId) => {
+        const [canonical] = await roomsFeature.store.currentStateEvents(roomId, 'm.room.canonical_alias', '');
+        const c = canonical?.content ?? {};
+        const alt = Array.isArray(c.alt_aliases) ? c.alt_aliases.filter((a): a is string => typeof a === 'string') : [];
+        return [...(typeof c.alias === 'string' ? [c.alias] : []), ...alt, ...(await roomsFeature.store.aliasesOf(roomId))];
+      },
+    };
+    let delivery: AppserviceDelivery | null = null;
+    const deliveryMetrics = new DeliveryMetrics(metrics, {
+      ids: () => appserviceRegistry.active().map((r) => r.id),
+      state: (id) => delivery?.sender.state(id) ?? 'up',
+      lag: (id) => delivery!.lag(id),
+    });
+    delivery = new AppserviceDelivery({
+      db: storage.db,
+      registry: appserviceRegistry,
+      rooms: roomsForAppservices,
+      notifier,
+      queue,
+      log: log.child({ component: 'appservice-delivery' }),
+      config: config.appservices,
+      metrics: deliveryMetrics,
+    });
+    await delivery.start();
+    const appserviceDelivery = delivery;
+    closers.push(() => appserviceDelivery.close());
+    const appservicePing = createAppservicePing({
+      registry: appserviceRegistry,
+      timeoutMs: config.appservices.requestTimeoutMs,
+      onSuccess: (asId) => appserviceDelivery.forceRetry(asId),
+    });
     const accountData = new AccountDataService({ db: storage.db, notifier });
     const filters = new FiltersService({ db: storage.db });
     const presence = new PresenceService({ db: storage.db, notifier, enabled: config.presence.enabled });
@@ -163,6 +204,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...synapseRegisterRoutes({ sharedSecret: users.sharedSecret }),
       ...registrationTokenRoutes({ tokens: users.registrationTokens }),
       ...appserviceAdminRoutes({ appservices: appserviceAdmin }),
+      ...appservicePingRoutes({ ping: appservicePing }),
       ...accountDataRoutes({ accountData }),
       ...tagRoutes({ accountData }),
       ...filterRoutes({ filters }),

@@ -18,6 +18,7 @@ export const OPTION_DOCS: Record<string, string> = {
   appservices_dir: 'Folder of appservice registration YAML files (Synapse format), reloaded without a restart. Env: APPSERVICES_DIR.',
   rooms: 'default_version: the room version of new rooms.',
   presence: 'enabled: false stops tracking and sharing online status (PUT presence is accepted, everyone reads as offline).',
+  appservices: 'Delivery to appservices. request_timeout_ms: how long one transaction or ping may take before it is retried (a timeout alone does not mark an appservice down). retry_base_ms / retry_max_ms: capped exponential backoff with jitter between retries.',
   log_level: 'debug | info | warn | error. Env: LOG_LEVEL.',
   signing_key_path: 'The ed25519 signing key file (Synapse format); generated on first start. Empty = <data_dir>/signing.key.',
 };

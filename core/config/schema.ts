@@ -48,6 +48,8 @@ export interface Config {
   appservicesDir: string;
   rooms: { defaultVersion: string };
   presence: { enabled: boolean };
+  /** Transaction delivery to appservices (appservices/delivery). */
+  appservices: { requestTimeoutMs: number; retryBaseMs: number; retryMaxMs: number };
   logLevel: LogLevel;
   /** Where the server's ed25519 signing key lives; generated on first start. */
   signingKeyPath: string;
@@ -75,6 +77,7 @@ export const DEFAULTS: Config = {
   appservicesDir: 'config/appservices',
   rooms: { defaultVersion: '12' },
   presence: { enabled: true },
+  appservices: { requestTimeoutMs: 30_000, retryBaseMs: 1_000, retryMaxMs: 5 * 60_000 },
   logLevel: 'info',
   signingKeyPath: '',
 };
