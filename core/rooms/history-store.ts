@@ -98,8 +98,9 @@ export class HistoryStore {
   }
 
   /**
-   * Relations of an event followed down to `depth` levels (relations of relations), paged by
-   * stream position like store.relations; rel_type and event type filters apply to every level.
+   * Relations of an event followed down to `depth` levels (relations of relations, of any type,
+   * as Synapse walks them), paged by stream position like store.relations; the rel_type and event
+   * type filters apply to the events returned.
    */
   async relationsRecursive(
     eventId: string,
@@ -107,13 +108,14 @@ export class HistoryStore {
   ): Promise<StoredEvent[]> {
     const back = q.dir === 'b';
     const r = await this.#db.query<{ event_id: string }>(
-      `WITH RECURSIVE rel(event_id, stream_ordering, lvl) AS (
-         SELECT x.event_id, x.stream_ordering, 1 FROM event_relations x
-          WHERE x.relates_to = $1 AND ($2::text IS NULL OR x.rel_type = $2) AND ($3::text IS NULL OR x.type = $3)
+      `WITH RECURSIVE rel(event_id, rel_type, type, stream_ordering, lvl) AS (
+         SELECT x.event_id, x.rel_type, x.type, x.stream_ordering, 1 FROM event_relations x WHERE x.relates_to = $1
          UNION ALL
-         SELECT x.event_id, x.stream_ordering, rel.lvl + 1 FROM event_relations x JOIN rel ON x.relates_to = rel.event_id
-          WHERE rel.lvl < $6 AND ($2::text IS NULL OR x.rel_type = $2) AND ($3::text IS NULL OR x.type = $3))
-       SELECT DISTINCT event_id, stream_ordering FROM rel WHERE ($4::bigint IS NULL OR stream_ordering ${back ? '<' : '>'} $4)
+         SELECT x.event_id, x.rel_type, x.type, x.stream_ordering, rel.lvl + 1 FROM event_relations x JOIN rel ON x.relates_to = rel.event_id
+          WHERE rel.lvl < $6)
+       SELECT DISTINCT event_id, stream_ordering FROM rel
+        WHERE ($2::text IS NULL OR rel_type = $2) AND ($3::text IS NULL OR type = $3)
+          AND ($4::bigint IS NULL OR stream_ordering ${back ? '<' : '>'} $4)
         ORDER BY stream_ordering ${back ? 'DESC' : 'ASC'} LIMIT $5`,
       [eventId, q.relType ?? null, q.eventType ?? null, q.from ?? null, q.limit, q.depth],
     );

@@ -88,13 +88,15 @@ export async function messages(d: HistoryDeps, r: Requester, roomId: string, q: 
       events = [];
       exhausted = true;
     }
-    if (page.next === null) exhausted = true;
+    let consumed = 0;
     for (const e of events) {
       cursor = posOf(e);
+      consumed++;
       if (timeline.visible(e, r.userId) && filterEvents(q.filter, [e], roomId).length === 1) chunk.push(e);
       if (chunk.length === limit) break;
     }
-    if (events.length === 0) exhausted = true;
+    // The room has no more events only when this page ran out and was read to its end.
+    if (events.length === 0 || (page.next === null && consumed === events.length)) exhausted = true;
   }
   const out: Record<string, unknown> = { start, chunk: await clientEvents(d, r, chunk) };
   // `end` is left out when there are no more events to paginate (spec).
