@@ -63,16 +63,20 @@ export class HistoryStore {
     );
   }
 
-  /** The newest m.replace of each event by its own sender (spec "Event replacements"), unredacted. */
+  /**
+   * The newest valid m.replace of each event (spec "Event replacements", validity: same sender,
+   * same type, neither a state event), unredacted.
+   */
   async latestEdits(events: readonly StoredEvent[]): Promise<Map<string, StoredEvent>> {
-    if (events.length === 0) return new Map();
+    const originals = events.filter((e) => e.stateKey === null);
+    if (originals.length === 0) return new Map();
     const r = await this.#db.query<{ relates_to: string; event_id: string }>(
       `SELECT DISTINCT ON (x.relates_to) x.relates_to, x.event_id FROM event_relations x
          JOIN events e ON e.event_id = x.event_id AND e.redacted_by IS NULL
-         JOIN unnest($1::text[], $2::text[]) AS o(id, sender) ON o.id = x.relates_to AND o.sender = x.sender
-        WHERE x.rel_type = 'm.replace'
+         JOIN unnest($1::text[], $2::text[], $3::text[]) AS o(id, sender, type) ON o.id = x.relates_to AND o.sender = x.sender AND o.type = x.type
+        WHERE x.rel_type = 'm.replace' AND e.state_key IS NULL
         ORDER BY x.relates_to, e.origin_server_ts DESC, e.stream_ordering DESC`,
-      [events.map((e) => e.eventId), events.map((e) => e.sender)],
+      [originals.map((e) => e.eventId), originals.map((e) => e.sender), originals.map((e) => e.type)],
     );
     const edits = new Map((await this.#rooms.getEvents(r.rows.map((x) => x.event_id))).map((e) => [e.eventId, e]));
     const out = new Map<string, StoredEvent>();
