@@ -157,6 +157,28 @@ describe('room reads through matrix-js-sdk', () => {
     assert.deepEqual(mine.chunk.map((x) => x.event_id), [root], 'bob took part only in the first thread');
   });
 
+  test('/messages `to` bounds a page; redacted events carry redacted_because and no bundled edit', async () => {
+    const ctx = await specCall(hub, bob, 'GET', `/v3/rooms/${encodeURIComponent(roomId)}/context/${encodeURIComponent(sent[20]!)}?limit=0`);
+    const upTo = await specCall(hub, bob, 'GET', `/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=f&from=${encodeURIComponent(ctx.json.start as string)}&to=${encodeURIComponent(ctx.json.end as string)}&limit=50`);
+    assert.equal(upTo.status, 200);
+    assert.ok(!(upTo.json.chunk as { event_id: string }[]).some((x) => x.event_id === sent[21]), 'nothing past `to`');
+    const target = sent[0]!;
+    await a.sendEvent(roomId, 'm.room.message' as never, {
+      msgtype: 'm.text', body: '* fixed', 'm.new_content': { msgtype: 'm.text', body: 'fixed' }, 'm.relates_to': { rel_type: 'm.replace', event_id: target },
+    } as never);
+    // An edit of another type is not a valid replacement.
+    await a.sendEvent(roomId, 'm.sticker' as never, { body: 'x', url: 'mxc://test.local/x', info: {}, 'm.relates_to': { rel_type: 'm.replace', event_id: target } } as never);
+    const edited = await b.fetchRoomEvent(roomId, target);
+    const bundled = (edited.unsigned as Record<string, Record<string, { type: string }>>)['m.relations']!['m.replace']!;
+    assert.equal(bundled.type, 'm.room.message');
+    const { event_id: redaction } = await a.redactEvent(roomId, target, undefined, { reason: 'oops' });
+    const redacted = await b.fetchRoomEvent(roomId, target);
+    const unsigned = redacted.unsigned as Record<string, unknown>;
+    assert.equal((unsigned.redacted_because as { event_id: string }).event_id, redaction);
+    assert.equal(unsigned['m.relations'], undefined);
+    assert.deepEqual(redacted.content, {});
+  });
+
   test('timestamp_to_event', async () => {
     const ev = await a.fetchRoomEvent(roomId, sent[5]!);
     const found = await a.timestampToEvent(roomId, ev.origin_server_ts!, Direction.Forward);
