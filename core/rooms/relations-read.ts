@@ -4,6 +4,7 @@ import { MatrixError } from '../spec/errors.ts';
 import type { Requester } from '../spec/endpoint.ts';
 import { clientEvents, roomTimeline, visibleTo, type HistoryDeps } from './history-access.ts';
 import { MAX_RELATION_RECURSION } from './history-store.ts';
+import { parseStreamToken, parseTopoToken } from './api.ts';
 import { DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT } from './history.ts';
 
 export interface RelationsQuery {
@@ -25,14 +26,27 @@ export function parsePageToken(token: string, name: string): number {
   return Number(m[1]);
 }
 
+/**
+ * Spec (relations.yaml `from`): a next_batch/prev_batch of this endpoint, a /messages token or a
+ * /sync next_batch. All become an exclusive stream position in the paging direction.
+ */
+export function parseRelationsFrom(token: string, name: string, dir: 'b' | 'f'): number {
+  const topo = parseTopoToken(token);
+  if (topo) return topo.stream;
+  const stream = /^s\d/.test(token) ? parseStreamToken(token) : null;
+  // A stream token names the point after position n: back from it includes n.
+  if (stream !== null) return dir === 'b' ? stream + 1 : stream;
+  return parsePageToken(token, name);
+}
+
 export async function relations(d: HistoryDeps, r: Requester, roomId: string, eventId: string, q: RelationsQuery): Promise<Record<string, unknown>> {
   const timeline = await roomTimeline(d, roomId, r.userId);
   const parent = await d.reads.getEvent(eventId);
   if (!parent || parent.roomId !== roomId || !timeline.visible(parent, r.userId)) throw new MatrixError('M_NOT_FOUND', 'Event not found');
   const dir = q.dir ?? 'b';
   const limit = Math.min(q.limit ?? DEFAULT_HISTORY_LIMIT, MAX_HISTORY_LIMIT);
-  const from = q.from !== undefined ? parsePageToken(q.from, 'from') : undefined;
-  const to = q.to !== undefined ? parsePageToken(q.to, 'to') : undefined;
+  const from = q.from !== undefined ? parseRelationsFrom(q.from, 'from', dir) : undefined;
+  const to = q.to !== undefined ? parseRelationsFrom(q.to, 'to', dir === 'b' ? 'f' : 'b') : undefined;
   const base = {
     ...(q.relType !== undefined ? { relType: q.relType } : {}),
     ...(q.eventType !== undefined ? { eventType: q.eventType } : {}),

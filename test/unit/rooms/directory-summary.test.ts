@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { roomSummary } from '../../../core/rooms/directory.ts';
-import { formatPageToken, parsePageToken } from '../../../core/rooms/relations-read.ts';
+import { formatPageToken, parsePageToken, parseRelationsFrom } from '../../../core/rooms/relations-read.ts';
 import { parseRoomEventFilter } from '../../../core/api/client/history.ts';
 import { getRoomEvents } from '../../../core/spec/endpoints/events.ts';
 import { getRelatingEvents } from '../../../core/spec/endpoints/relations.ts';
@@ -68,4 +68,12 @@ test('query shapes: dir required and one of b/f, limits non-negative, scores wit
   assert.deepEqual(parseWith(getRelatingEvents.query!, { recurse: 'true', dir: 'f' }, 'query'), { recurse: true, dir: 'f' });
   assert.equal(errcodeOf(() => parseWith(getRelatingEvents.query!, { recurse: 'yes' }, 'query')), 'M_INVALID_PARAM');
   assert.equal(errcodeOf(() => parseWith(reportEvent.body!, { score: 5 }, 'body')), 'M_BAD_JSON');
+});
+
+test('relations accept their own tokens, /messages tokens and /sync stream tokens', () => {
+  assert.equal(parseRelationsFrom('r17', 'from', 'b'), 17);
+  assert.equal(parseRelationsFrom('t4_17', 'from', 'b'), 17);
+  assert.equal(parseRelationsFrom('s17', 'from', 'b'), 18, 'back from a stream point includes its position');
+  assert.equal(parseRelationsFrom('s17', 'from', 'f'), 17);
+  assert.equal(errcodeOf(() => parseRelationsFrom('x17', 'from', 'b')), 'M_INVALID_PARAM');
 });
