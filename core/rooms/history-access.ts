@@ -35,7 +35,13 @@ export const visibleTo = (timeline: VisibilityTimeline, userId: string, events: 
  * newest m.replace (the full edit event, v1.7) and the m.thread summary. Annotations are not
  * aggregated by servers since v1.7.
  */
-export async function clientEvents(d: HistoryDeps, r: Requester, events: readonly StoredEvent[]): Promise<Record<string, unknown>[]> {
+export async function clientEvents(
+  d: HistoryDeps,
+  r: Requester,
+  events: readonly StoredEvent[],
+  /** When given, bundled events the user may not see are left out. */
+  timeline?: VisibilityTimeline,
+): Promise<Record<string, unknown>[]> {
   if (events.length === 0) return [];
   const live = events.filter((e) => !e.redactedBy);
   const [prev, redactions, edits, threads] = await Promise.all([
@@ -50,6 +56,7 @@ export async function clientEvents(d: HistoryDeps, r: Requester, events: readonl
   const redactionById = new Map(redactions.map((e) => [e.eventId, e]));
   const now = d.now();
   const opts = { scope: txnScope(r), userId: r.userId, now };
+  const seen = (e: StoredEvent | undefined): e is StoredEvent => e !== undefined && (!timeline || timeline.visible(e, r.userId));
   const plain = (e: StoredEvent, edit?: StoredEvent): Record<string, unknown> => {
     const because = e.redactedBy ? redactionById.get(e.redactedBy) : undefined;
     const out = toClientEvent(e, {
@@ -57,14 +64,14 @@ export async function clientEvents(d: HistoryDeps, r: Requester, events: readonl
       ...(prev.has(e.eventId) ? { prevContent: prev.get(e.eventId)! } : {}),
       ...(because ? { redactedBecause: toClientEvent(because, opts) } : {}),
     });
-    if (edit) bundle(out, 'm.replace', toClientEvent(edit, opts));
+    if (seen(edit)) bundle(out, 'm.replace', toClientEvent(edit, opts));
     return out;
   };
   return events.map((e) => {
     const out = plain(e, edits.get(e.eventId));
     const t = threads.get(e.eventId);
     const last = t ? byId.get(t.latestEventId) : undefined;
-    if (t && last) bundle(out, 'm.thread', { latest_event: plain(last, latestEdits.get(last.eventId)), count: t.count, current_user_participated: t.participated });
+    if (t && seen(last)) bundle(out, 'm.thread', { latest_event: plain(last, latestEdits.get(last.eventId)), count: t.count, current_user_participated: t.participated });
     return out;
   });
 }

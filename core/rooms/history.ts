@@ -30,7 +30,7 @@ export async function getEvent(d: HistoryDeps, r: Requester, roomId: string, eve
   const timeline = await roomTimeline(d, roomId, r.userId);
   const ev = await d.reads.getEvent(eventId);
   if (!ev || ev.roomId !== roomId || !timeline.visible(ev, r.userId)) throw notFound();
-  return (await clientEvents(d, r, [ev]))[0]!;
+  return (await clientEvents(d, r, [ev], timeline))[0]!;
 }
 
 /**
@@ -98,7 +98,7 @@ export async function messages(d: HistoryDeps, r: Requester, roomId: string, q: 
     // The room has no more events only when this page ran out and was read to its end.
     if (events.length === 0 || (page.next === null && consumed === events.length)) exhausted = true;
   }
-  const out: Record<string, unknown> = { start, chunk: await clientEvents(d, r, chunk) };
+  const out: Record<string, unknown> = { start, chunk: await clientEvents(d, r, chunk, timeline) };
   // `end` is left out when there are no more events to paginate (spec).
   if (!exhausted && cursor) out.end = formatTopoToken(cursor);
   const state = await lazyMembers(d, r, roomId, chunk, q.filter);
@@ -121,7 +121,7 @@ export async function context(d: HistoryDeps, r: Requester, roomId: string, even
   const eventsAfter = keep(around.after, nAfter);
   const first = eventsBefore.at(-1) ?? ev;
   const last = eventsAfter.at(-1) ?? ev;
-  const [b, e, a] = await Promise.all([clientEvents(d, r, eventsBefore), clientEvents(d, r, [ev]), clientEvents(d, r, eventsAfter)]);
+  const [b, e, a] = await Promise.all([clientEvents(d, r, eventsBefore, timeline), clientEvents(d, r, [ev], timeline), clientEvents(d, r, eventsAfter, timeline)]);
   // Spec: `state` is the room state at the last event returned (only senders' members when lazy).
   const lazy = await lazyMembers(d, r, roomId, [ev, ...eventsBefore, ...eventsAfter], q.filter);
   const state = lazy ?? (await clientEvents(d, r, (await d.reads.stateAtEvent(last.eventId, 'after')) ?? []));

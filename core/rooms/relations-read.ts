@@ -61,7 +61,7 @@ export async function relations(d: HistoryDeps, r: Requester, roomId: string, ev
   events = events.slice(0, limit);
   if (to !== undefined) events = events.filter((e) => (dir === 'b' ? e.streamOrdering > to : e.streamOrdering < to));
   const last = events.at(-1);
-  const out: Record<string, unknown> = { chunk: await clientEvents(d, r, visibleTo(timeline, r.userId, events)) };
+  const out: Record<string, unknown> = { chunk: await clientEvents(d, r, visibleTo(timeline, r.userId, events), timeline) };
   if (more && last && events.length === limit) out.next_batch = formatPageToken(last.streamOrdering);
   if (q.from !== undefined) out.prev_batch = q.from;
   // v1.10: the depth the server recursed to, when asked to recurse.
@@ -85,7 +85,7 @@ export async function threads(
   });
   const page = roots.slice(0, limit);
   const events = visibleTo(timeline, r.userId, await d.reads.getEvents(page.map((x) => x.root)));
-  const out: Record<string, unknown> = { chunk: await clientEvents(d, r, events) };
+  const out: Record<string, unknown> = { chunk: await clientEvents(d, r, events, timeline) };
   if (roots.length > limit) out.next_batch = formatPageToken(page.at(-1)!.latest);
   return out;
 }

@@ -81,6 +81,22 @@ describe('history visibility on the read paths', () => {
     assert.equal((all.chunk as unknown[]).length, 2);
   });
 
+  test('bundled thread replies and edits the reader may not see are left out', async () => {
+    const { room_id } = await f.rooms.service.createRoom(alice, { preset: 'public_chat', initialState: [{ type: 'm.room.history_visibility', content: { history_visibility: 'joined' } }] });
+    await f.rooms.service.join(bob, room_id);
+    const root = await say(room_id, alice, 'bundled root');
+    await f.rooms.service.send(alice, { roomId: room_id, type: 'm.room.message', content: { body: 'seen reply', 'm.relates_to': { rel_type: 'm.thread', event_id: root } } });
+    const ev = (await getEvent(d, bob, room_id, root)) as { unsigned: Record<string, Record<string, Record<string, { content: { body: string } }>>> };
+    assert.equal(ev.unsigned['m.relations']!['m.thread']!.latest_event!.content.body, 'seen reply');
+    await f.rooms.service.leave(bob, { roomId: room_id });
+    await f.rooms.service.send(alice, { roomId: room_id, type: 'm.room.message', content: { body: 'unseen reply', 'm.relates_to': { rel_type: 'm.thread', event_id: root } } });
+    await f.rooms.service.send(alice, { roomId: room_id, type: 'm.room.message', content: { body: '* edit', 'm.new_content': { body: 'edit' }, 'm.relates_to': { rel_type: 'm.replace', event_id: root } } });
+    const after = (await getEvent(d, bob, room_id, root)) as { unsigned: Record<string, unknown> };
+    assert.equal(after.unsigned['m.relations'], undefined);
+    const forAlice = (await getEvent(d, alice, room_id, root)) as { unsigned: Record<string, Record<string, unknown>> };
+    assert.deepEqual(Object.keys(forAlice.unsigned['m.relations']!).sort(), ['m.replace', 'm.thread']);
+  });
+
   test('reports are stored; an event the reporter cannot see is 404', async () => {
     const { room_id } = await f.rooms.service.createRoom(alice, { preset: 'private_chat' });
     const id = await say(room_id, alice, 'report me');
