@@ -114,11 +114,3 @@ export async function reportRoom(d: HistoryDeps, r: Requester, roomId: string, r
   if (!(await d.store.roomInfo(roomId))) throw new MatrixError('M_NOT_FOUND', 'Unknown room');
   await d.history.addReport({ roomId, eventId: null, reporter: r.userId, reason: reason ?? null, score: null, ts: d.now() });
 }
-
-/** GET /timestamp_to_event (v1.6): the closest visible event at or after/before `ts`. */
-export async function timestampToEvent(d: HistoryDeps, r: Requester, roomId: string, ts: number, dir: 'f' | 'b'): Promise<{ event_id: string; origin_server_ts: number }> {
-  await roomTimeline(d, roomId, r.userId);
-  const found = await d.history.eventAtTimestamp(roomId, ts, dir);
-  if (!found) throw new MatrixError('M_NOT_FOUND', `No event found ${dir === 'f' ? 'after' : 'before'} ${ts}`);
-  return { event_id: found.eventId, origin_server_ts: found.ts };
-}

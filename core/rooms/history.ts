@@ -1,5 +1,6 @@
 // GET /rooms/{roomId}/event/{eventId}, /context/{eventId} and /messages (client-server-api
-// "Getting events for a room", "Pagination"), with history visibility on every event returned.
+// "Getting events for a room", "Pagination") and /timestamp_to_event (v1.6), with history
+// visibility on every event returned.
 import { MatrixError } from '../spec/errors.ts';
 import type { Requester } from '../spec/endpoint.ts';
 import type { RoomEventFilter } from '../filters/filter.ts';
@@ -146,4 +147,13 @@ async function lazyMembers(d: HistoryDeps, r: Requester, roomId: string, events:
   const state = (await d.reads.stateAtEvent(newest.eventId, 'after')) ?? (await d.reads.currentState(roomId));
   const senders = new Set(events.map((e) => e.sender));
   return clientEvents(d, r, state.filter((e) => e.type === 'm.room.member' && e.stateKey !== null && senders.has(e.stateKey)));
+}
+
+/** GET /timestamp_to_event (v1.6): the closest visible event at or after/before `ts`. */
+export async function timestampToEvent(d: HistoryDeps, r: Requester, roomId: string, ts: number, dir: 'f' | 'b'): Promise<{ event_id: string; origin_server_ts: number }> {
+  const timeline = await roomTimeline(d, roomId, r.userId);
+  const found = await d.history.eventAtTimestamp(roomId, ts, dir);
+  const ev = found ? await d.reads.getEvent(found.eventId) : null;
+  if (!found || !ev || !timeline.visible(ev, r.userId)) throw new MatrixError('M_NOT_FOUND', `No event found ${dir === 'f' ? 'after' : 'before'} ${ts}`);
+  return { event_id: found.eventId, origin_server_ts: found.ts };
 }

@@ -7,9 +7,8 @@ import { getRelatingEvents, getThreadRoots } from '../../spec/endpoints/relation
 import { MatrixError } from '../../spec/errors.ts';
 import { parseFilter, type RoomEventFilter } from '../../filters/filter.ts';
 import type { HistoryDeps } from '../../rooms/history-access.ts';
-import { context, getEvent, messages } from '../../rooms/history.ts';
+import { context, getEvent, messages, timestampToEvent } from '../../rooms/history.ts';
 import { relations, threads } from '../../rooms/relations-read.ts';
-import { timestampToEvent } from '../../rooms/directory.ts';
 
 /** The `filter` query parameter: a RoomEventFilter as JSON text (spec "Filtering"). */
 export function parseRoomEventFilter(text: string | undefined): RoomEventFilter | undefined {
