@@ -13,6 +13,9 @@ export const DEFAULT_DIRECTORY_LIMIT = 100;
 export const REPORT_SCORE_MIN = -100;
 export const REPORT_SCORE_MAX = 0;
 
+/** As Synapse: published rooms are listed when one can join or knock, or read them (world_readable). */
+const LISTED_JOIN_RULES: readonly string[] = ['public', 'knock', 'knock_restricted'];
+
 export interface PublicRoomsQuery {
   readonly limit?: number;
   readonly since?: string;
@@ -63,7 +66,7 @@ export async function publicRooms(d: HistoryDeps, q: PublicRoomsQuery): Promise<
   const term = q.searchTerm?.trim().toLowerCase();
   const all = (await d.history.publicRooms())
     .map(roomSummary)
-    .filter((x) => x.join_rule === 'public' || x.world_readable === true)
+    .filter((x) => LISTED_JOIN_RULES.includes(x.join_rule as string) || x.world_readable === true)
     .filter((x) => !term || matchesTerm(x, term))
     .filter((x) => !q.roomTypes || q.roomTypes.includes((x.room_type as string | undefined) ?? null))
     .sort((a, b) => (b.num_joined_members as number) - (a.num_joined_members as number) || String(a.room_id).localeCompare(String(b.room_id)));
