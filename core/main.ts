@@ -47,6 +47,9 @@ import { receiptRoutes } from './api/client/receipts.ts';
 import { readMarkerRoutes } from './api/client/read-markers.ts';
 import { createRooms, ROOMS_MIGRATIONS_DIR, type Rooms } from './rooms/rooms.ts';
 import { roomRoutes } from './api/client/rooms.ts';
+import { historyRoutes } from './api/client/history.ts';
+import { directoryRoutes } from './api/client/directory.ts';
+import { createHistoryDeps } from './rooms/history-access.ts';
 import { membershipRoutes } from './api/client/membership.ts';
 import { aliasRoutes } from './api/client/aliases.ts';
 import type { UserId } from './spec/ids.ts';
@@ -187,6 +190,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     const typing = new TypingService({ membership, notifier });
     typing.start();
     closers.push(async () => typing.close());
+    const history = createHistoryDeps(roomsFeature);
     const receipts = new ReceiptsService({ db: storage.db, notifier, membership, accountData });
     const routes: Route[] = [
       ...discoveryRoutes({
@@ -215,6 +219,8 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...roomRoutes({ rooms: roomsFeature.service }),
       ...membershipRoutes({ rooms: roomsFeature.service }),
       ...aliasRoutes({ rooms: roomsFeature.service }),
+      ...historyRoutes({ history }),
+      ...directoryRoutes({ history, input: roomsFeature.input }),
     ];
     const app = createHttpApp(
       {
