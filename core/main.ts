@@ -48,6 +48,7 @@ import { readMarkerRoutes } from './api/client/read-markers.ts';
 import { createRooms, ROOMS_MIGRATIONS_DIR, type Rooms } from './rooms/rooms.ts';
 import { roomRoutes } from './api/client/rooms.ts';
 import { historyRoutes } from './api/client/history.ts';
+import { reportRoutes } from './api/admin/reports.ts';
 import { directoryRoutes } from './api/client/directory.ts';
 import { createHistoryDeps } from './rooms/history-access.ts';
 import { membershipRoutes } from './api/client/membership.ts';
@@ -220,6 +221,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...membershipRoutes({ rooms: roomsFeature.service }),
       ...aliasRoutes({ rooms: roomsFeature.service }),
       ...historyRoutes({ history }),
+      ...reportRoutes({ reports: history.history }),
       ...directoryRoutes({ history, input: roomsFeature.input }),
     ];
     const app = createHttpApp(

@@ -153,13 +153,18 @@ export class HistoryStore {
     ]);
   }
 
-  /** Reports, newest first (for the admin API). */
-  async reports(limit: number): Promise<{ id: number; roomId: string; eventId: string | null; reporter: string; reason: string | null; score: number | null; ts: number }[]> {
+  /** Reports, newest first (for the admin API); `beforeId` continues a previous page. */
+  async reports(limit: number, beforeId: number | null = null): Promise<{ id: number; roomId: string; eventId: string | null; reporter: string; reason: string | null; score: number | null; ts: number }[]> {
     const r = await this.#db.query<{ id: number; room_id: string; event_id: string | null; reporter: string; reason: string | null; score: number | null; created_ts: number }>(
-      'SELECT id, room_id, event_id, reporter, reason, score, created_ts FROM reports ORDER BY id DESC LIMIT $1',
-      [limit],
+      'SELECT id, room_id, event_id, reporter, reason, score, created_ts FROM reports WHERE ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $1',
+      [limit, beforeId],
     );
     return r.rows.map((x) => ({ id: Number(x.id), roomId: x.room_id, eventId: x.event_id, reporter: x.reporter, reason: x.reason, score: x.score, ts: Number(x.created_ts) }));
+  }
+
+  async reportCount(): Promise<number> {
+    const r = await this.#db.query<{ n: number }>('SELECT count(*)::int AS n FROM reports');
+    return r.rows[0]?.n ?? 0;
   }
 
   /** The event nearest a timestamp in a direction (timestamp_to_event). */

@@ -3,6 +3,8 @@
 // pagination, who may publish, reports of events and rooms.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Visibility, type MatrixClient } from 'matrix-js-sdk';
 import { startTestHub, testEnv, type TestEnv, type TestHub } from '../support/hub.ts';
 import { registerAccount, rejectsWith, sdkClient, type Account } from '../support/rooms-clients.ts';
@@ -83,6 +85,28 @@ describe('room directory and reports through matrix-js-sdk', () => {
     await b.reportRoom(room_id, 'a whole room of it');
     await rejectsWith(b.reportRoom('!unknown:test.local', 'nowhere'), 404, 'M_NOT_FOUND');
     await rejectsWith(b.reportEvent(room_id, '$nope', -1, 'x'), 404, 'M_NOT_FOUND');
+
+    // Server admins read them through Synapse's event reports admin API, newest first, paged.
+    await promisify(execFile)(process.execPath, ['core/cli.js', 'register-user', '--user', 'mod', '--password', 'moderator password', '--admin', '--url', hub.url], {
+      env: { ...process.env, ...te.env },
+    });
+    const mod = (await (await fetch(`${hub.url}/_matrix/client/v3/login`, {
+      method: 'POST',
+      body: JSON.stringify({ type: 'm.login.password', identifier: { type: 'm.id.user', user: 'mod' }, password: 'moderator password' }),
+    })).json()) as { access_token: string };
+    const list = async (token: string, q = '') => {
+      const r = await fetch(`${hub.url}/_synapse/admin/v1/event_reports${q}`, { headers: { authorization: `Bearer ${token}` } });
+      return { status: r.status, json: (await r.json()) as { event_reports: { id: number; room_id: string; event_id: string | null; user_id: string; reason: string }[]; total: number; next_token?: number } };
+    };
+    const all = await list(mod.access_token);
+    assert.equal(all.status, 200);
+    assert.equal(all.json.total, 2);
+    assert.deepEqual(all.json.event_reports.map((r) => [r.event_id, r.reason, r.user_id]), [[null, 'a whole room of it', bob.userId], [event_id, 'rude', bob.userId]]);
+    const first = await list(mod.access_token, '?limit=1');
+    assert.equal(first.json.event_reports.length, 1);
+    const second = await list(mod.access_token, `?limit=1&from=${first.json.next_token}`);
+    assert.equal(second.json.event_reports[0]!.event_id, event_id);
+    assert.equal((await list(bob.accessToken)).status, 403);
 
   });
 });
