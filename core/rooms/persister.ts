@@ -13,6 +13,8 @@
 // - Each room in a batch is locked with pg_advisory_xact_lock (held across processes) and its
 //   forward extremities are compared with what the builder saw, before any row is written. A mismatch (another process
 //   wrote to the room) rejects that write with StaleRoomError; the caller rebuilds and retries.
+//   A write whose transaction id is already in the database is rejected with TxnTakenError
+//   (multi-writer: the send path does not look txn ids up itself, see txn-cache.ts).
 // - If a batch fails, each of its writes is retried alone, so one bad write fails only itself.
 // - singleWriter (the embedded database, whose data-dir lock admits one process): batches run one
 //   at a time in this process, so positions come from an in-memory counter (read once, rolled
@@ -22,10 +24,10 @@ import type { Logger } from '../observability/log.ts';
 import type { PersistResult, RoomWrite } from './types.ts';
 import type { PersistMetrics } from './metrics.ts';
 import {
-  lockRooms, persistBatch, persistBatchSingleWriter, readStreamPosition, renamePreparedStatements, StaleBatch, StaleRoomError,
+  lockRooms, persistBatch, persistBatchSingleWriter, readStreamPosition, renamePreparedStatements, StaleBatch, StaleRoomError, TxnTakenError,
 } from './store-persist.ts';
 
-export { StaleRoomError };
+export { StaleRoomError, TxnTakenError };
 
 /** Upper bound on events per transaction: keeps one batch's statement sizes reasonable. */
 export const MAX_BATCH_EVENTS = 1000;
@@ -116,9 +118,15 @@ export class Persister {
       this.#position = null;
       if (!(e instanceof StaleBatch)) renamePreparedStatements();
       if (e instanceof StaleBatch) {
-        // Stale writes are refused (their rooms rebuild); the rest go again without them (the
-        // rolled-back transaction took no positions).
+        // Stale writes are refused (their rooms rebuild), as are writes whose txn id is taken
+        // (the send answers with the existing event); the rest go again without them (the
+        // refused statement took no positions).
         const fresh = batch.filter((p, i) => {
+          const taken = e.taken.get(i);
+          if (taken !== undefined) {
+            p.reject(new TxnTakenError(taken));
+            return false;
+          }
           if (!e.stale.has(i)) return true;
           this.#metrics?.stale();
           p.reject(new StaleRoomError(p.write.roomId));
@@ -159,6 +167,7 @@ export class Persister {
       })
       .catch((e: unknown) => {
         renamePreparedStatements();
+        if (e instanceof StaleBatch && e.taken.size > 0) throw new TxnTakenError(e.taken.values().next().value!);
         throw e;
       });
     if (out.write && out.result) {

@@ -7,6 +7,16 @@ import type { PersistResult, RoomWrite, StateEntry } from './types.ts';
 /** Advisory lock class of room input locks (the second key is hashtext(room_id)). */
 export const ROOM_LOCK_CLASS = 0x524f; // "RO"
 
+/** A send's transaction id already names an event (sent through another process, or before a restart). */
+export class TxnTakenError extends Error {
+  readonly eventId: string;
+  constructor(eventId: string) {
+    super(`transaction id already used for ${eventId}`);
+    this.name = 'TxnTakenError';
+    this.eventId = eventId;
+  }
+}
+
 export class StaleRoomError extends Error {
   constructor(roomId: string) {
     super(`room ${roomId} changed under this write (another process wrote to it)`);
@@ -81,8 +91,13 @@ export async function persistBatch(q: Queryable, writes: readonly RoomWrite[]): 
     last.set(w.roomId, w.events[w.events.length - 1]!.eventId);
   });
   if (stale.size > 0) throw new StaleBatch(stale);
-  return insertAll(q, writes, { rooms: [...last.keys()], fxRoom, fxEvent }, (rooms) => {
-    throw new StaleBatch(new Set(writes.flatMap((w, i) => (rooms.has(w.roomId) ? [i] : []))));
+  const txn = { user: [] as string[], scope: [] as string[], id: [] as string[], write: [] as number[] };
+  writes.forEach((w, i) => {
+    for (const e of w.events) if (e.txn) { txn.user.push(e.txn.userId); txn.scope.push(e.txn.scope); txn.id.push(e.txn.txnId); txn.write.push(i); }
+  });
+  return insertAll(q, writes, { rooms: [...last.keys()], fxRoom, fxEvent, txn }, (rooms, taken) => {
+    const takenBy = new Map(taken.map(([at, eventId]) => [txn.write[at - 1]!, eventId]));
+    throw new StaleBatch(new Set(writes.flatMap((w, i) => (rooms.has(w.roomId) && !takenBy.has(i) ? [i] : []))), takenBy);
   });
 }
 
@@ -100,12 +115,15 @@ export async function readStreamPosition(q: Queryable): Promise<number> {
   return (await q.query<{ position: number }>('SELECT position FROM rooms_stream WHERE id = 1')).rows[0]!.position;
 }
 
-/** Thrown inside the transaction so it rolls back; the persister retries the writes that are not stale. */
+/** Nothing of the batch was written; the persister retries the writes that are neither stale nor taken. */
 export class StaleBatch extends Error {
   readonly stale: ReadonlySet<number>;
-  constructor(stale: ReadonlySet<number>) {
+  /** Writes whose transaction id is already used: write index → the event it names. */
+  readonly taken: ReadonlyMap<number, string>;
+  constructor(stale: ReadonlySet<number>, taken: ReadonlyMap<number, string> = new Map()) {
     super('stale room writes');
     this.stale = stale;
+    this.taken = taken;
   }
 }
 
@@ -114,6 +132,7 @@ interface Claim {
   readonly rooms: readonly string[];
   readonly fxRoom: readonly string[];
   readonly fxEvent: readonly string[];
+  readonly txn: { readonly user: readonly string[]; readonly scope: readonly string[]; readonly id: readonly string[] };
 }
 
 /**
@@ -121,7 +140,7 @@ interface Claim {
  * statement stores the counter; with a claim, the statement allocates them (rooms_claim), so
  * here the batch's k-th position is written -k and rooms_abs() resolves it in SQL.
  */
-async function insertAll(q: Queryable, writes: readonly RoomWrite[], known: number | Claim, onStale?: (rooms: Set<string>) => never): Promise<PersistResult[]> {
+async function insertAll(q: Queryable, writes: readonly RoomWrite[], known: number | Claim, onStale?: (rooms: Set<string>, taken: [index: number, eventId: string][]) => never): Promise<PersistResult[]> {
   const claim = typeof known === 'number' ? null : known;
   const base = claim ? 0 : (known as number);
   const encode = (p: number): number => (claim ? -p : p);
@@ -256,8 +275,8 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], known: numb
   const ctes: string[] = [];
   let shape = claim ? 1 : 0;
   if (claim) {
-    params.push(claim.rooms, claim.fxRoom, claim.fxEvent, pos);
-    ctes.push('c AS (SELECT * FROM rooms_claim($1::text[], $2::text[], $3::text[], $4::bigint))');
+    params.push(claim.rooms, claim.fxRoom, claim.fxEvent, pos, claim.txn.user, claim.txn.scope, claim.txn.id);
+    ctes.push('c AS (SELECT * FROM rooms_claim($1::text[], $2::text[], $3::text[], $4::bigint, $5::text[], $6::text[], $7::text[]))');
   } else {
     params.push(pos);
     ctes.push('p AS (UPDATE rooms_stream SET position = $1 WHERE id = 1)');
@@ -277,11 +296,11 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], known: numb
       return claim ? `rooms_abs($${params.length}::bigint[], (SELECT base FROM c))` : `$${params.length}::bigint[]`;
     })})`);
   });
-  const out = await q.query<{ base: number | null; stale: string[] | null }>(
-    prepared(`rooms_batch_${shape}`, `WITH ${ctes.join(',\n')} SELECT ${claim ? 'base, stale FROM c' : '0 AS base, NULL AS stale'}`), params);
+  const out = await q.query<{ base: number | null; stale: string[] | null; taken: number[] | null; taken_event: string[] | null }>(
+    prepared(`rooms_batch_${shape}`, `WITH ${ctes.join(',\n')} SELECT ${claim ? 'base, stale, taken, taken_event FROM c' : '0 AS base'}`), params);
   if (!claim) return results;
-  const { base: claimed, stale } = out.rows[0]!;
-  if (claimed === null) return onStale!(new Set(stale));
+  const { base: claimed, stale, taken, taken_event: takenEvent } = out.rows[0]!;
+  if (claimed === null) return onStale!(new Set(stale), (taken ?? []).map((at, k) => [at, takenEvent![k]!]));
   return results.map((r) => ({
     positions: r.positions.map((p) => claimed + p),
     stateGroup: r.stateGroup !== null && r.stateGroup < 0 ? claimed - r.stateGroup : r.stateGroup,

@@ -1,7 +1,8 @@
 // The multi-writer persist statement (store-persist.ts persistBatch, rooms_claim from migration
 // 002): a write built on stale extremities is refused with nothing written and no position taken;
 // two writers (two hub processes) sending concurrently to shared and separate rooms keep the
-// stream gap-free and ordered, and a room never forks.
+// stream gap-free and ordered, and a room never forks; a txn id first used through one writer
+// is found by the other's persist statement, which answers with the original event.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertRoomVerifies, requester, roomsFixture, type RoomsFixture } from '../../support/rooms-store.ts';
@@ -106,5 +107,26 @@ describe('multi-writer persist statement', () => {
     // Depth follows stream order within the shared room: each event built on the one before.
     const depths = await f.t.db.query<{ depth: number }>('SELECT depth FROM events WHERE room_id = $1 ORDER BY stream_ordering', [shared]);
     depths.rows.forEach((r, i) => assert.equal(r.depth, i + 1));
+  });
+
+  test('a txn id used through one writer is answered with its event by the other, nothing written', async () => {
+    const other = f.second();
+    const { room_id } = await f.rooms.service.createRoom(alice, { preset: 'public_chat' });
+    const first = await f.rooms.service.send(alice, { roomId: room_id, type: 'm.room.message', content: { body: 'once' }, txnId: 'retry-me' });
+    const start = await counts();
+    // The same device retries through the other process, which has never seen the txn id.
+    const again = await other.service.send(alice, { roomId: room_id, type: 'm.room.message', content: { body: 'once' }, txnId: 'retry-me' });
+    assert.equal(again.event_id, first.event_id);
+    assert.deepEqual(await counts(), start, 'nothing written');
+    // Both racing on a fresh txn id: one event, both answered with it.
+    const [a, b] = await Promise.all([
+      f.rooms.service.send(alice, { roomId: room_id, type: 'm.room.message', content: { body: 'race' }, txnId: 'race' }),
+      other.service.send(alice, { roomId: room_id, type: 'm.room.message', content: { body: 'race' }, txnId: 'race' }),
+    ]);
+    assert.equal(a.event_id, b.event_id);
+    assert.equal((await counts()).events, start.events + 1);
+    // The other writer keeps working in that room afterwards.
+    await other.service.send(alice, { roomId: room_id, type: 'm.room.message', content: { body: 'next' }, txnId: 'next' });
+    assert.equal((await counts()).events, start.events + 2);
   });
 });
