@@ -4,7 +4,7 @@
 import type { PreparedStatement, Queryable } from '../storage/db.ts';
 import type { PersistResult, RoomWrite, StateEntry } from './types.ts';
 
-/** Advisory lock class of room input locks (the second key is hashtext(room_id)). */
+/** Advisory lock class of room input locks (the second key is hashtext(room_id)); rooms_claim (migration 002) uses it as 21071. */
 export const ROOM_LOCK_CLASS = 0x524f; // "RO"
 
 /** A send's transaction id already names an event (sent through another process, or before a restart). */
