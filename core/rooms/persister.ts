@@ -1,17 +1,20 @@
 // Group commit: room writes from any number of rooms are queued and committed in batches, one
 // PostgreSQL transaction per batch, so throughput is bounded by batch size, not commit latency.
+// A batch is one autocommit statement (store-persist.ts): one round trip plus its commit.
 //
 // Ordering and durability contract:
 // - A write's promise resolves only after its transaction has committed (acknowledged = durable);
 //   the notifier is told after that commit, never before.
 // - Writes of one room reach the persister in the order their room's input serialiser built
 //   them; a batch keeps queue order, so a room's events commit in build order.
-// - Stream positions are allocated inside the batch transaction by a row-locked counter
-//   (rooms_stream), so batches from several processes commit their positions in order and
+// - Stream positions are allocated inside the batch's statement by a row-locked counter
+//   (rooms_stream, in rooms_claim), so batches from several processes commit their positions in order and
 //   without gaps: a reader that sees position N has seen every position below N.
 // - Each room in a batch is locked with pg_advisory_xact_lock (held across processes) and its
-//   forward extremities are compared with what the builder saw. A mismatch (another process
+//   forward extremities are compared with what the builder saw, before any row is written. A mismatch (another process
 //   wrote to the room) rejects that write with StaleRoomError; the caller rebuilds and retries.
+//   A write whose transaction id is already in the database is rejected with TxnTakenError
+//   (multi-writer: the send path does not look txn ids up itself, see txn-cache.ts).
 // - If a batch fails, each of its writes is retried alone, so one bad write fails only itself.
 // - singleWriter (the embedded database, whose data-dir lock admits one process): batches run one
 //   at a time in this process, so positions come from an in-memory counter (read once, rolled
@@ -21,10 +24,10 @@ import type { Logger } from '../observability/log.ts';
 import type { PersistResult, RoomWrite } from './types.ts';
 import type { PersistMetrics } from './metrics.ts';
 import {
-  lockRooms, persistBatch, persistBatchSingleWriter, readStreamPosition, renamePreparedStatements, StaleBatch, StaleRoomError,
+  lockRooms, persistBatch, persistBatchSingleWriter, readStreamPosition, renamePreparedStatements, StaleBatch, StaleRoomError, TxnTakenError,
 } from './store-persist.ts';
 
-export { StaleRoomError };
+export { StaleRoomError, TxnTakenError };
 
 /** Upper bound on events per transaction: keeps one batch's statement sizes reasonable. */
 export const MAX_BATCH_EVENTS = 1000;
@@ -109,15 +112,21 @@ export class Persister {
             this.#position = base + writes.reduce((n, w) => n + w.events.length, 0);
             return r;
           })()
-        : (await this.#db.tx((q) => persistBatch(q, writes))).results!;
+        : await persistBatch(this.#db, writes);
     } catch (e) {
       // A failed batch took no positions: re-read the counter next time.
       this.#position = null;
       if (!(e instanceof StaleBatch)) renamePreparedStatements();
       if (e instanceof StaleBatch) {
-        // Stale writes are refused (their rooms rebuild); the rest go again without them (the
-        // rolled-back transaction took no positions).
+        // Stale writes are refused (their rooms rebuild), as are writes whose txn id is taken
+        // (the send answers with the existing event); the rest go again without them (the
+        // refused statement took no positions).
         const fresh = batch.filter((p, i) => {
+          const taken = e.taken.get(i);
+          if (taken !== undefined) {
+            p.reject(new TxnTakenError(taken));
+            return false;
+          }
           if (!e.stale.has(i)) return true;
           this.#metrics?.stale();
           p.reject(new StaleRoomError(p.write.roomId));
@@ -153,11 +162,12 @@ export class Persister {
         await lockRooms(q, [roomId]);
         const { write, value } = await build(q);
         if (!write) return { value, result: null, write };
-        const { results } = await persistBatch(q, [write]);
-        return { value, result: results![0]!, write };
+        const results = await persistBatch(q, [write]);
+        return { value, result: results[0]!, write };
       })
       .catch((e: unknown) => {
         renamePreparedStatements();
+        if (e instanceof StaleBatch && e.taken.size > 0) throw new TxnTakenError(e.taken.values().next().value!);
         throw e;
       });
     if (out.write && out.result) {

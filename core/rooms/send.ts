@@ -10,6 +10,7 @@ import { readPowerLevels, userLevel } from '../events/power-levels.ts';
 import type { SendInput } from './api.ts';
 import { requireHead, txnScope, type RoomsContext } from './context.ts';
 import { validateEventType, validateStateKey } from './validate.ts';
+import { TxnTakenError } from './persister.ts';
 
 async function idempotent(
   ctx: RoomsContext,
@@ -27,7 +28,13 @@ async function idempotent(
   const p = (async () => {
     const existing = await ctx.txns.lookup(r.userId, scope, txnId);
     if (existing) return { event_id: existing };
-    return send({ userId: r.userId, scope, txnId });
+    try {
+      return await send({ userId: r.userId, scope, txnId });
+    } catch (e) {
+      // Several writers: the persist found the txn id taken (see txn-cache.ts).
+      if (e instanceof TxnTakenError) return { event_id: e.eventId };
+      throw e;
+    }
   })();
   inFlight.set(key, p);
   try {

@@ -1,23 +1,27 @@
-// The SQL of the write path: one batch of room writes in one transaction (see persister.ts for
-// the ordering contract). A fixed number of statements per batch whatever its size: the rows go
-// in as arrays through unnest().
-import type { Queryable } from '../storage/db.ts';
+// The SQL of the write path: one batch of room writes in one statement, so one transaction (see
+// persister.ts for the ordering contract) and one round trip whatever the batch's size: the rows
+// go in as arrays through unnest().
+import type { PreparedStatement, Queryable } from '../storage/db.ts';
 import type { PersistResult, RoomWrite, StateEntry } from './types.ts';
 
-/** Advisory lock class of room input locks (the second key is hashtext(room_id)). */
+/** Advisory lock class of room input locks (the second key is hashtext(room_id)); rooms_claim (migration 002) uses it as 21071. */
 export const ROOM_LOCK_CLASS = 0x524f; // "RO"
+
+/** A send's transaction id already names an event (sent through another process, or before a restart). */
+export class TxnTakenError extends Error {
+  readonly eventId: string;
+  constructor(eventId: string) {
+    super(`transaction id already used for ${eventId}`);
+    this.name = 'TxnTakenError';
+    this.eventId = eventId;
+  }
+}
 
 export class StaleRoomError extends Error {
   constructor(roomId: string) {
     super(`room ${roomId} changed under this write (another process wrote to it)`);
     this.name = 'StaleRoomError';
   }
-}
-
-export interface BatchOutcome {
-  /** Indexes of writes whose room changed since they were built: nothing was written. */
-  readonly stale: ReadonlySet<number>;
-  readonly results?: readonly PersistResult[];
 }
 
 interface RelationRow {
@@ -27,13 +31,11 @@ interface RelationRow {
 }
 
 /**
- * A named prepared statement: parsed and planned once per connection, which halves the cost of
- * the batch statement (measured on PGlite: 1.3 ms → 0.7 ms). The name is derived from which
- * parts the statement has, so there are only a few. `pg` accepts a query config where the
- * Queryable interface types a string; core/storage could type this properly.
+ * Named prepared statements halve the cost of the batch statement (measured on PGlite: 1.3 ms →
+ * 0.7 ms). The name is derived from which parts the statement has, so there are only a few.
  */
-function prepared(name: string, text: string): string {
-  return { name: `${name}_${generation}`, text } as unknown as string;
+function prepared(name: string, text: string): PreparedStatement {
+  return { name: `${name}_${generation}`, text };
 }
 
 // When a named statement's first run fails, `pg` does not record it as prepared although the
@@ -65,31 +67,36 @@ export async function lockRooms(q: Queryable, roomIds: readonly string[]): Promi
   );
 }
 
-export async function persistBatch(q: Queryable, writes: readonly RoomWrite[]): Promise<BatchOutcome> {
-  const roomIds = [...new Set(writes.map((w) => w.roomId))];
-  await lockRooms(q, roomIds);
-  const total = writes.reduce((n, w) => n + w.events.length, 0);
-  const head = await q.query<{ room_id: string | null; event_id: string | null; base: number }>(
-    `WITH pos AS (UPDATE rooms_stream SET position = position + $2 WHERE id = 1 RETURNING position)
-     SELECT f.room_id, f.event_id, (SELECT position FROM pos) - $2 AS base
-       FROM (SELECT 1) one LEFT JOIN forward_extremities f ON f.room_id = ANY($1::text[])`,
-    [roomIds, total],
-  );
-  const base = head.rows[0]!.base;
-  const current = new Map<string, string[]>();
-  for (const r of head.rows) if (r.room_id !== null) current.set(r.room_id, [...(current.get(r.room_id) ?? []), r.event_id!]);
+/**
+ * The multi-writer form: one autocommit statement (one round trip, its commit included) whose
+ * first step, rooms_claim() (migration 002), takes the rooms' locks, checks their extremities and
+ * allocates the positions; the inserts then use them. Inside db.tx (persistExclusive) the same
+ * statement joins that transaction. Throws StaleBatch, having written nothing, when a room
+ * changed under its write.
+ */
+export async function persistBatch(q: Queryable, writes: readonly RoomWrite[]): Promise<PersistResult[]> {
+  // The database checks each room against its first write in the batch; a later write of the same
+  // room must build on the one before it.
   const stale = new Set<number>();
-  const expected = new Map<string, readonly string[]>();
+  const last = new Map<string, string>();
+  const fxRoom: string[] = [];
+  const fxEvent: string[] = [];
   writes.forEach((w, i) => {
-    // Later writes of the same room in this batch build on the earlier ones.
-    const ext = expected.get(w.roomId) ?? current.get(w.roomId) ?? [];
-    if (!sameSet(ext, w.expectedExtremities)) stale.add(i);
-    expected.set(w.roomId, [w.events[w.events.length - 1]!.eventId]);
+    const before = last.get(w.roomId);
+    if (before === undefined) {
+      for (const e of w.expectedExtremities) { fxRoom.push(w.roomId); fxEvent.push(e); }
+    } else if (!sameSet([before], w.expectedExtremities)) stale.add(i);
+    last.set(w.roomId, w.events[w.events.length - 1]!.eventId);
   });
-  // A stale write makes the transaction roll back (the caller retries the rest): positions
-  // taken above are never committed, so the stream stays gap-free.
   if (stale.size > 0) throw new StaleBatch(stale);
-  return { stale, results: await insertAll(q, writes, base, false) };
+  const txn = { user: [] as string[], scope: [] as string[], id: [] as string[], write: [] as number[] };
+  writes.forEach((w, i) => {
+    for (const e of w.events) if (e.txn) { txn.user.push(e.txn.userId); txn.scope.push(e.txn.scope); txn.id.push(e.txn.txnId); txn.write.push(i); }
+  });
+  return insertAll(q, writes, { rooms: [...last.keys()], fxRoom, fxEvent, txn }, (rooms, taken) => {
+    const takenBy = new Map(taken.map(([at, eventId]) => [txn.write[at - 1]!, eventId]));
+    throw new StaleBatch(new Set(writes.flatMap((w, i) => (rooms.has(w.roomId) && !takenBy.has(i) ? [i] : []))), takenBy);
+  });
 }
 
 /**
@@ -99,23 +106,42 @@ export async function persistBatch(q: Queryable, writes: readonly RoomWrite[]): 
  * atomic on its own: one round trip, no BEGIN/COMMIT.
  */
 export async function persistBatchSingleWriter(q: Queryable, writes: readonly RoomWrite[], base: number): Promise<PersistResult[]> {
-  return insertAll(q, writes, base, true);
+  return insertAll(q, writes, base);
 }
 
 export async function readStreamPosition(q: Queryable): Promise<number> {
   return (await q.query<{ position: number }>('SELECT position FROM rooms_stream WHERE id = 1')).rows[0]!.position;
 }
 
-/** Thrown inside the transaction so it rolls back; the persister retries the writes that are not stale. */
+/** Nothing of the batch was written; the persister retries the writes that are neither stale nor taken. */
 export class StaleBatch extends Error {
   readonly stale: ReadonlySet<number>;
-  constructor(stale: ReadonlySet<number>) {
+  /** Writes whose transaction id is already used: write index → the event it names. */
+  readonly taken: ReadonlyMap<number, string>;
+  constructor(stale: ReadonlySet<number>, taken: ReadonlyMap<number, string> = new Map()) {
     super('stale room writes');
     this.stale = stale;
+    this.taken = taken;
   }
 }
 
-async function insertAll(q: Queryable, writes: readonly RoomWrite[], base: number, storePosition: boolean): Promise<PersistResult[]> {
+/** What rooms_claim checks: the batch's rooms and, as pairs, the extremities their writes expect. */
+interface Claim {
+  readonly rooms: readonly string[];
+  readonly fxRoom: readonly string[];
+  readonly fxEvent: readonly string[];
+  readonly txn: { readonly user: readonly string[]; readonly scope: readonly string[]; readonly id: readonly string[] };
+}
+
+/**
+ * The batch as one statement. With a known base (single writer) positions are absolute and the
+ * statement stores the counter; with a claim, the statement allocates them (rooms_claim), so
+ * here the batch's k-th position is written -k and rooms_abs() resolves it in SQL.
+ */
+async function insertAll(q: Queryable, writes: readonly RoomWrite[], known: number | Claim, onStale?: (rooms: Set<string>, taken: [index: number, eventId: string][]) => never): Promise<PersistResult[]> {
+  const claim = typeof known === 'number' ? null : known;
+  const base = claim ? 0 : (known as number);
+  const encode = (p: number): number => (claim ? -p : p);
   const ev = { pos: [] as number[], id: [] as string[], room: [] as string[], type: [] as string[], key: [] as (string | null)[],
     sender: [] as string[], depth: [] as number[], ts: [] as number[], json: [] as string[], replaces: [] as (string | null)[],
     before: [] as (number | null)[], after: [] as (number | null)[], redactedBy: [] as (string | null)[] };
@@ -150,24 +176,25 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], base: numbe
     for (const e of w.events) {
       pos++;
       positions.push(pos);
+      const position = encode(pos);
       const v = e.view;
       const before = group;
       if (e.stateDelta) {
         const prev = e.stateDelta.snapshot ? null : group;
         chain = prev === null ? 0 : chain + 1;
-        groups.id.push(pos); groups.room.push(w.roomId); groups.prev.push(prev); groups.chain.push(chain);
+        groups.id.push(position); groups.room.push(w.roomId); groups.prev.push(prev); groups.chain.push(chain);
         for (const [t, k, id] of e.stateDelta.entries as readonly StateEntry[]) {
-          entries.group.push(pos); entries.type.push(t); entries.key.push(k); entries.id.push(id);
+          entries.group.push(position); entries.type.push(t); entries.key.push(k); entries.id.push(id);
         }
-        group = pos;
+        group = position;
         const membership = v.type === 'm.room.member' && typeof v.content.membership === 'string' ? v.content.membership : null;
-        cur.set(`${w.roomId}\u0000${v.type}\u0000${v.state_key}`, { room: w.roomId, type: v.type, key: v.state_key!, id: e.eventId, pos, membership });
+        cur.set(`${w.roomId}\u0000${v.type}\u0000${v.state_key}`, { room: w.roomId, type: v.type, key: v.state_key!, id: e.eventId, pos: position, membership });
         if (membership !== null) {
-          mem.pos.push(pos); mem.id.push(e.eventId); mem.room.push(w.roomId); mem.user.push(v.state_key!);
+          mem.pos.push(position); mem.id.push(e.eventId); mem.room.push(w.roomId); mem.user.push(v.state_key!);
           mem.sender.push(v.sender); mem.membership.push(membership);
         }
       }
-      ev.pos.push(pos); ev.id.push(e.eventId); ev.room.push(w.roomId); ev.type.push(v.type); ev.key.push(v.state_key ?? null);
+      ev.pos.push(position); ev.id.push(e.eventId); ev.room.push(w.roomId); ev.type.push(v.type); ev.key.push(v.state_key ?? null);
       ev.sender.push(v.sender); ev.depth.push(v.depth); ev.ts.push(v.origin_server_ts); ev.json.push(e.json);
       ev.replaces.push(e.replaces); ev.before.push(before); ev.after.push(group); ev.redactedBy.push(null);
       for (const p of v.prev_events) { edges.id.push(e.eventId); edges.prev.push(p); }
@@ -176,7 +203,7 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], base: numbe
       const r = relationOf(v.content);
       if (r) {
         rel.id.push(e.eventId); rel.to.push(r.relatesTo); rel.type.push(r.relType); rel.key.push(r.key); rel.room.push(w.roomId);
-        rel.evType.push(v.type); rel.sender.push(v.sender); rel.pos.push(pos);
+        rel.evType.push(v.type); rel.sender.push(v.sender); rel.pos.push(position);
       }
       if (v.type === 'm.room.redaction' && typeof v.redacts === 'string') {
         red.id.push(e.eventId); red.redacts.push(v.redacts); red.room.push(w.roomId);
@@ -206,58 +233,76 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], base: numbe
   // a plain message needs five of the fifteen inserts.
   const parts: [sql: string, columns: unknown[][]][] = [
     [`INSERT INTO events (stream_ordering, event_id, room_id, type, state_key, sender, depth, origin_server_ts, json,
-        replaces_state, state_group_before, state_group_after, redacted_by) SELECT * FROM unnest(%bigint, %text, %text, %text, %text, %text,
-        %bigint, %bigint, %text, %text, %bigint, %bigint, %text)`,
+        replaces_state, state_group_before, state_group_after, redacted_by) SELECT * FROM unnest(%pos, %text, %text, %text, %text, %text,
+        %bigint, %bigint, %text, %text, %pos, %pos, %text) WHERE %gate`,
       [ev.pos, ev.id, ev.room, ev.type, ev.key, ev.sender, ev.depth, ev.ts, ev.json, ev.replaces, ev.before, ev.after, ev.redactedBy]],
-    ['INSERT INTO event_edges (event_id, prev_event_id) SELECT * FROM unnest(%text, %text) ON CONFLICT DO NOTHING', [edges.id, edges.prev]],
-    ['INSERT INTO event_auth (event_id, auth_id) SELECT * FROM unnest(%text, %text) ON CONFLICT DO NOTHING', [auth.id, auth.auth]],
-    ['DELETE FROM forward_extremities WHERE room_id = ANY(%text)', [[...lastFx.keys()]]],
-    ['INSERT INTO forward_extremities (room_id, event_id) SELECT * FROM unnest(%text, %text)', [[...lastFx.keys()], [...lastFx.values()]]],
-    ['INSERT INTO state_groups (id, room_id, prev_group, chain_length) SELECT * FROM unnest(%bigint, %text, %bigint, %int)',
+    ['INSERT INTO event_edges (event_id, prev_event_id) SELECT * FROM unnest(%text, %text) WHERE %gate ON CONFLICT DO NOTHING', [edges.id, edges.prev]],
+    ['INSERT INTO event_auth (event_id, auth_id) SELECT * FROM unnest(%text, %text) WHERE %gate ON CONFLICT DO NOTHING', [auth.id, auth.auth]],
+    ['DELETE FROM forward_extremities WHERE room_id = ANY(%text) AND %gate', [[...lastFx.keys()]]],
+    ['INSERT INTO forward_extremities (room_id, event_id) SELECT * FROM unnest(%text, %text) WHERE %gate', [[...lastFx.keys()], [...lastFx.values()]]],
+    ['INSERT INTO state_groups (id, room_id, prev_group, chain_length) SELECT * FROM unnest(%pos, %text, %pos, %int) WHERE %gate',
       [groups.id, groups.room, groups.prev, groups.chain]],
-    ['INSERT INTO state_group_entries (group_id, type, state_key, event_id) SELECT * FROM unnest(%bigint, %text, %text, %text)',
+    ['INSERT INTO state_group_entries (group_id, type, state_key, event_id) SELECT * FROM unnest(%pos, %text, %text, %text) WHERE %gate',
       [entries.group, entries.type, entries.key, entries.id]],
     [`INSERT INTO current_state (room_id, type, state_key, event_id, stream_ordering, membership)
-        SELECT * FROM unnest(%text, %text, %text, %text, %bigint, %text)
+        SELECT * FROM unnest(%text, %text, %text, %text, %pos, %text) WHERE %gate
         ON CONFLICT (room_id, type, state_key) DO UPDATE SET event_id = EXCLUDED.event_id,
           stream_ordering = EXCLUDED.stream_ordering, membership = EXCLUDED.membership`,
       [c.map((x) => x.room), c.map((x) => x.type), c.map((x) => x.key), c.map((x) => x.id), c.map((x) => x.pos), c.map((x) => x.membership)]],
     [`INSERT INTO room_memberships (stream_ordering, event_id, room_id, user_id, sender, membership)
-        SELECT * FROM unnest(%bigint, %text, %text, %text, %text, %text)`,
+        SELECT * FROM unnest(%pos, %text, %text, %text, %text, %text) WHERE %gate`,
       [mem.pos, mem.id, mem.room, mem.user, mem.sender, mem.membership]],
     [`INSERT INTO event_txn_ids (user_id, scope, txn_id, event_id, created_ts)
-        SELECT * FROM unnest(%text, %text, %text, %text, %bigint) ON CONFLICT DO NOTHING`,
+        SELECT * FROM unnest(%text, %text, %text, %text, %bigint) WHERE %gate ON CONFLICT DO NOTHING`,
       [txn.user, txn.scope, txn.txn, txn.id, txn.ts]],
     [`INSERT INTO event_relations (event_id, relates_to, rel_type, aggregation_key, room_id, type, sender, stream_ordering)
-        SELECT * FROM unnest(%text, %text, %text, %text, %text, %text, %text, %bigint)`,
+        SELECT * FROM unnest(%text, %text, %text, %text, %text, %text, %text, %pos) WHERE %gate`,
       [rel.id, rel.to, rel.type, rel.key, rel.room, rel.evType, rel.sender, rel.pos]],
-    ['INSERT INTO redactions (event_id, redacts, room_id) SELECT * FROM unnest(%text, %text, %text) ON CONFLICT DO NOTHING',
+    ['INSERT INTO redactions (event_id, redacts, room_id) SELECT * FROM unnest(%text, %text, %text) WHERE %gate ON CONFLICT DO NOTHING',
       [red.id, red.redacts, red.room]],
     [`INSERT INTO rooms (room_id, room_version, creator, is_public, created_ts)
-        SELECT * FROM unnest(%text, %text, %text, %bool, %bigint)`,
+        SELECT * FROM unnest(%text, %text, %text, %bool, %bigint) WHERE %gate`,
       [rooms.id, rooms.version, rooms.creator, rooms.pub, rooms.ts]],
-    ['INSERT INTO room_aliases (alias, room_id, creator, created_ts) SELECT * FROM unnest(%text, %text, %text, %bigint)',
+    ['INSERT INTO room_aliases (alias, room_id, creator, created_ts) SELECT * FROM unnest(%text, %text, %text, %bigint) WHERE %gate',
       [aliases.alias, aliases.room, aliases.creator, aliases.ts]],
     [`UPDATE events e SET redacted_by = r.id FROM unnest(%text, %text, %text) AS r(id, target, room)
-        WHERE e.event_id = r.target AND e.room_id = r.room AND e.redacted_by IS NULL`,
+        WHERE e.event_id = r.target AND e.room_id = r.room AND e.redacted_by IS NULL AND %gate`,
       [later.id, later.target, later.room]],
   ];
   const params: unknown[] = [];
   const ctes: string[] = [];
-  let shape = storePosition ? 1 : 0;
-  if (storePosition) {
+  let shape = claim ? 1 : 0;
+  if (claim) {
+    params.push(claim.rooms, claim.fxRoom, claim.fxEvent, pos, claim.txn.user, claim.txn.scope, claim.txn.id);
+    ctes.push('c AS (SELECT * FROM rooms_claim($1::text[], $2::text[], $3::text[], $4::bigint, $5::text[], $6::text[], $7::text[]))');
+  } else {
     params.push(pos);
-    ctes.push(`p AS (UPDATE rooms_stream SET position = $1 WHERE id = 1)`);
+    ctes.push('p AS (UPDATE rooms_stream SET position = $1 WHERE id = 1)');
   }
+  // With a claim every part waits for it (%gate is then a one-time filter on its result), so no
+  // row is touched before the rooms are locked and checked, and none at all when a room is
+  // stale (base NULL); positions resolve against its base.
+  const gate = claim ? '(SELECT base FROM c) IS NOT NULL' : 'TRUE';
   parts.forEach(([sql, columns], bit) => {
     if (columns[0]!.length === 0) return;
     shape |= 2 << bit;
     let i = 0;
     ctes.push(`w${ctes.length} AS (${sql.replace(/%(\w+)/g, (_m, type: string) => {
+      if (type === 'gate') return gate;
       params.push(columns[i++]);
-      return `$${params.length}::${type}[]`;
+      if (type !== 'pos') return `$${params.length}::${type}[]`;
+      return claim ? `rooms_abs($${params.length}::bigint[], (SELECT base FROM c))` : `$${params.length}::bigint[]`;
     })})`);
   });
-  await q.query(prepared(`rooms_batch_${shape}`, `WITH ${ctes.join(',\n')} SELECT 1`), params);
+  const out = await q.query<{ base: number | null; stale: string[] | null; taken: number[] | null; taken_event: string[] | null }>(
+    prepared(`rooms_batch_${shape}`, `WITH ${ctes.join(',\n')} SELECT ${claim ? 'base, stale, taken, taken_event FROM c' : '0 AS base'}`), params);
+  if (!claim) return results;
+  const { base: claimed, stale, taken, taken_event: takenEvent } = out.rows[0]!;
+  if (claimed === null) return onStale!(new Set(stale), (taken ?? []).map((at, k) => [at, takenEvent![k]!]));
+  return results.map((r) => ({
+    positions: r.positions.map((p) => claimed + p),
+    stateGroup: r.stateGroup !== null && r.stateGroup < 0 ? claimed - r.stateGroup : r.stateGroup,
+    chainLength: r.chainLength,
+  }));
   return results;
 }

@@ -1,7 +1,10 @@
 // Transaction ids in memory, so a send usually needs no lookup query. A txnId → event mapping
 // never changes once committed, so a hit is always right. A miss is authoritative only with a
 // single writer (the embedded database) and only for a device whose recent txn ids were loaded
-// whole: then nobody else can have added one. Otherwise a miss asks the database.
+// whole: then nobody else can have added one; otherwise, with a single writer, it asks the
+// database. With several writers a miss returns null unasked: the persist statement itself
+// checks the txn id under the room's lock (rooms_claim) and refuses a taken one with
+// TxnTakenError, which the send path answers with the existing event.
 import type { RoomsStore } from './store.ts';
 
 /** How far back a device's txn ids are loaded: retries come within seconds, clients restart within hours. */
@@ -37,7 +40,7 @@ export class TxnCache {
     const hit = entry?.txns.get(txnId);
     if (hit) return hit.eventId;
     if (entry?.complete) return null;
-    if (!this.#singleWriter) return this.#store.eventIdForTxn(userId, scope, txnId);
+    if (!this.#singleWriter) return null;
     if (!entry) {
       const rows = await this.#store.recentTxns(userId, scope, this.#now() - TXN_LOAD_WINDOW_MS, MAX_TXNS_PER_SCOPE + 1);
       entry = { complete: rows.length <= MAX_TXNS_PER_SCOPE, txns: new Map(rows.map((r) => [r.txnId, { eventId: r.eventId, ts: r.ts }])) };

@@ -6,8 +6,18 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
+/**
+ * A named prepared statement: parsed and planned once per connection, then executed by name.
+ * The name must be unique per text. If its first run fails, `pg` forgets it was prepared while
+ * the server keeps it, so a caller that can fail on a first run must move to a new name.
+ */
+export interface PreparedStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
 export interface Queryable {
-  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(sql: string | PreparedStatement, params?: readonly unknown[]): Promise<QueryResult<R>>;
 }
 
 export interface Db extends Queryable {

@@ -2,7 +2,7 @@
 // the same driver and SQL run against it.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
-import type { Db, Queryable, QueryResult } from './db.ts';
+import type { Db, PreparedStatement, Queryable, QueryResult } from './db.ts';
 
 // BIGINT columns (stream positions, timestamps) come back as numbers: they stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -39,9 +39,9 @@ export function createPgDb(opts: PgDbOptions): Db {
   // The store is a flag object closed when the transaction ends, so work that fn started but did
   // not await (and that outlives the transaction) may still use db.query.
   const inTx = new AsyncLocalStorage<{ open: boolean }>();
-  const query = async <R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> => {
+  const query = async <R>(sql: string | PreparedStatement, params?: readonly unknown[]): Promise<QueryResult<R>> => {
     if (inTx.getStore()?.open) throw new NestedTransactionError('query');
-    const r = await pool.query(sql, params as unknown[] | undefined);
+    const r = typeof sql === 'string' ? await pool.query(sql, params as unknown[] | undefined) : await pool.query({ ...sql, values: params as unknown[] | undefined });
     return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
   };
   return {
@@ -50,8 +50,8 @@ export function createPgDb(opts: PgDbOptions): Db {
       if (inTx.getStore()?.open) throw new NestedTransactionError('tx');
       const client = await pool.connect();
       const q: Queryable = {
-        async query<R>(sql: string, params?: readonly unknown[]) {
-          const r = await client.query(sql, params as unknown[] | undefined);
+        async query<R>(sql: string | PreparedStatement, params?: readonly unknown[]) {
+          const r = typeof sql === 'string' ? await client.query(sql, params as unknown[] | undefined) : await client.query({ ...sql, values: params as unknown[] | undefined });
           return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
         },
       };

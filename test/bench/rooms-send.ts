@@ -5,6 +5,7 @@
 // process (as in production, so the client's CPU is not the server's); --in-process runs it in
 // the bench's process instead.
 //   node test/bench/rooms-send.ts [--messages N] [--rooms N] [--per-room N] [--in-process]
+import { loadavg } from 'node:os';
 import { spawnHub, startTestHub, testEnv } from '../support/hub.ts';
 import { csCall, registerAccount, type Account } from '../support/rooms-clients.ts';
 
@@ -29,7 +30,9 @@ function report(name: string, latencies: number[], wallMs: number): void {
   const s = [...latencies].sort((a, b) => a - b);
   console.log(
     `${name}: ${latencies.length} sends in ${(wallMs / 1000).toFixed(2)} s = ${((latencies.length * 1000) / wallMs).toFixed(0)} sends/s, ` +
-      `p50 ${pct(s, 50).toFixed(2)} ms, p99 ${pct(s, 99).toFixed(2)} ms, max ${s[s.length - 1]!.toFixed(2)} ms`,
+      `p50 ${pct(s, 50).toFixed(2)} ms, p99 ${pct(s, 99).toFixed(2)} ms, max ${s[s.length - 1]!.toFixed(2)} ms ` +
+      // Latency figures mean little on a busy machine: the 1-minute load average goes with them.
+      `(load ${loadavg()[0]!.toFixed(2)})`,
   );
 }
 
