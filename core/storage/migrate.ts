@@ -25,6 +25,10 @@ export async function runMigrations(db: Db, sources: readonly MigrationSource[])
     const seen = new Set(done.rows.map((r) => `${r.feature}/${r.version}`));
     for (const { feature, dir } of sources) {
       const files = (await readdir(dir)).filter((f) => MIGRATION_FILE.test(f)).sort();
+      const versions = files.map((f) => f.slice(0, 3));
+      const twice = versions.find((v, i) => versions.indexOf(v) !== i);
+      // Two files with one number would leave the second silently unapplied.
+      if (twice !== undefined) throw new Error(`${feature} has two migrations numbered ${twice} in ${dir}`);
       for (const file of files) {
         const version = Number(MIGRATION_FILE.exec(file)![1]);
         if (seen.has(`${feature}/${version}`)) continue;
