@@ -51,6 +51,10 @@ import { membershipRoutes } from './api/client/membership.ts';
 import { aliasRoutes } from './api/client/aliases.ts';
 import type { UserId } from './spec/ids.ts';
 import { roomMembershipCheck } from './rooms/membership-check.ts';
+import { SyncService } from './sync/service.ts';
+import { syncRoutes } from './api/client/sync.ts';
+import { ToDeviceService, TO_DEVICE_MIGRATIONS_DIR } from './to-device/service.ts';
+import { toDeviceRoutes } from './api/client/to-device.ts';
 
 export interface Hub {
   /** The base URL the listener is reachable at (its real port when 0 was asked for). */
@@ -69,6 +73,7 @@ const MIGRATIONS = [
   { feature: 'filters', dir: FILTERS_MIGRATIONS_DIR },
   { feature: 'presence', dir: PRESENCE_MIGRATIONS_DIR },
   { feature: 'receipts', dir: RECEIPTS_MIGRATIONS_DIR },
+  { feature: 'to_device', dir: TO_DEVICE_MIGRATIONS_DIR },
 ];
 
 /** Parts a caller may provide instead of the defaults (tests; the lead's wiring of core/rooms). */
@@ -147,6 +152,28 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     typing.start();
     closers.push(async () => typing.close());
     const receipts = new ReceiptsService({ db: storage.db, notifier, membership, accountData });
+    const toDevice = new ToDeviceService({
+      db: storage.db,
+      notifier,
+      serverName: config.serverName,
+      // The users feature lists a user's devices only for the user: ask as that user.
+      devices: {
+        deviceIds: async (userId) =>
+          (await users.devices.listDevices({ userId: userId as UserId, deviceId: null, tokenId: null, appserviceId: null, isGuest: false })).map((d) => d.device_id),
+      },
+    });
+    const sync = new SyncService({
+      rooms: roomsFeature.reads,
+      reads: roomsFeature.reads,
+      accountData,
+      receipts,
+      typing,
+      presence,
+      filters,
+      toDevice,
+      notifier,
+    });
+    closers.push(async () => sync.close());
     const routes: Route[] = [
       ...discoveryRoutes({
         publicBaseUrl: config.publicBaseurl,
@@ -173,6 +200,8 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...roomRoutes({ rooms: roomsFeature.service }),
       ...membershipRoutes({ rooms: roomsFeature.service }),
       ...aliasRoutes({ rooms: roomsFeature.service }),
+      ...syncRoutes({ sync }),
+      ...toDeviceRoutes({ toDevice }),
     ];
     const app = createHttpApp(
       {
