@@ -11,6 +11,7 @@ import type { FiltersForSync } from '../filters/api.ts';
 import type { Notifier } from '../notifier/notifier.ts';
 import type { SyncPosition } from './token.ts';
 import type { LazyMemberCache } from './lazy-members.ts';
+import type { CountsCache } from './counts.ts';
 
 export interface SyncDeps {
   rooms: RoomsForSync;
@@ -38,6 +39,7 @@ export interface SyncContext {
   readonly fullState: boolean;
   readonly now: number;
   readonly lazyCache: LazyMemberCache;
+  readonly countsCache: CountsCache;
 }
 
 /** Spec event_filter.yaml leaves the defaults to servers; Synapse's timeline default is 10. */

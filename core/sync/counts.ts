@@ -79,22 +79,64 @@ const threadOf = (e: StoredEvent): string | null => {
   return rel?.rel_type === 'm.thread' && typeof rel.event_id === 'string' ? rel.event_id : null;
 };
 
-export async function roomCounts(input: CountInput): Promise<RoomCounts> {
+/**
+ * Counts already computed, per user and room: a later sync with the same receipts only scans the
+ * events after the cached position. In memory and bounded; a miss recomputes from the database.
+ */
+export class CountsCache {
+  static readonly MAX_ENTRIES = 100_000;
+  /** How long a room's push context (members, names, power levels) is reused. */
+  static readonly CONTEXT_TTL_MS = 10_000;
+  readonly counts = new Map<string, { upto: number; readKey: string; result: RoomCounts }>();
+  readonly contexts = new Map<string, { at: number; ctx: Awaited<ReturnType<typeof pushContext>> }>();
+
+  setCounts(key: string, v: { upto: number; readKey: string; result: RoomCounts }): void {
+    this.counts.delete(key);
+    this.counts.set(key, v);
+    if (this.counts.size > CountsCache.MAX_ENTRIES) this.counts.delete(this.counts.keys().next().value!);
+  }
+
+  async context(rooms: RoomsForSync, roomId: string, userId: string, scanned: readonly StoredEvent[], now: number) {
+    const key = `${roomId}|${userId}`;
+    const hit = this.contexts.get(key);
+    if (hit && now - hit.at < CountsCache.CONTEXT_TTL_MS && !scanned.some((e) => e.stateKey !== null)) return hit.ctx;
+    const ctx = await pushContext(rooms, roomId, userId);
+    this.contexts.delete(key);
+    this.contexts.set(key, { at: now, ctx });
+    if (this.contexts.size > CountsCache.MAX_ENTRIES) this.contexts.delete(this.contexts.keys().next().value!);
+    return ctx;
+  }
+}
+
+const copyCounts = (r: RoomCounts): RoomCounts => ({
+  unread_notifications: { ...r.unread_notifications },
+  ...(r.unread_thread_notifications
+    ? { unread_thread_notifications: Object.fromEntries(Object.entries(r.unread_thread_notifications).map(([k, v]) => [k, { ...v }])) }
+    : {}),
+});
+
+export async function roomCounts(input: CountInput, cache?: CountsCache): Promise<RoomCounts> {
   const { read, threaded } = input;
+  const cacheKey = `${input.userId}|${input.roomId}|${threaded}`;
+  const readKey = `${input.joinedAt}|${read?.unthreaded ?? 0}|${[...(read?.threads ?? [])].sort().join(',')}`;
+  const cached = cache?.counts.get(cacheKey);
   const readUpTo = (thread: string | null): number => {
     const base = read?.unthreaded ?? 0;
     const t = read?.threads.get(thread ?? MAIN) ?? 0;
     return Math.max(base, threaded || thread === null ? t : read?.threads.get(MAIN) ?? 0, input.joinedAt);
   };
-  const from = Math.min(readUpTo(null), ...(threaded ? [...(read?.threads.values() ?? [])].map((p) => Math.max(p, read?.unthreaded ?? 0, input.joinedAt)) : []));
+  const fullFrom = Math.min(readUpTo(null), ...(threaded ? [...(read?.threads.values() ?? [])].map((p) => Math.max(p, read?.unthreaded ?? 0, input.joinedAt)) : []));
+  const reuse = cached && cached.readKey === readKey && cached.upto <= input.upto && cached.upto >= fullFrom;
+  const from = reuse ? cached.upto : fullFrom;
   let events: readonly StoredEvent[];
   if (input.loaded && input.loaded.from <= from) events = input.loaded.events.filter((e) => e.streamOrdering > from);
   else events = (await input.rooms.roomEvents(input.roomId, { from, to: input.upto, limit: COUNT_SCAN_LIMIT })).events;
   const candidates = events.filter((e) => e.sender !== input.userId && e.streamOrdering > readUpTo(threaded ? threadOf(e) : null));
-  const total: Counts = { notification_count: 0, highlight_count: 0 };
-  const perThread: Record<string, Counts> = {};
+  const base = reuse ? copyCounts(cached.result) : { unread_notifications: { notification_count: 0, highlight_count: 0 }, unread_thread_notifications: {} };
+  const total: Counts = base.unread_notifications;
+  const perThread: Record<string, Counts> = base.unread_thread_notifications ?? {};
   if (candidates.length > 0) {
-    const ctx = await pushContext(input.rooms, input.roomId, input.userId);
+    const ctx = cache ? await cache.context(input.rooms, input.roomId, input.userId, events, Date.now()) : await pushContext(input.rooms, input.roomId, input.userId);
     for (const e of candidates) {
       const senderLevel = ctx.levels.users[e.sender] ?? ctx.levels.usersDefault;
       const r = evaluatePush({ type: e.type, sender: e.sender, stateKey: e.stateKey, content: e.content }, { ...ctx.push, senderPowerLevel: senderLevel });
@@ -105,7 +147,10 @@ export async function roomCounts(input: CountInput): Promise<RoomCounts> {
       if (r.highlight) c.highlight_count++;
     }
   }
-  return threaded ? { unread_notifications: total, unread_thread_notifications: perThread } : { unread_notifications: total };
+  const result = threaded ? { unread_notifications: total, unread_thread_notifications: perThread } : { unread_notifications: total };
+  // A scan cut at COUNT_SCAN_LIMIT is not a base to add to.
+  if (cache && events.length < COUNT_SCAN_LIMIT) cache.setCounts(cacheKey, { upto: input.upto, readKey, result: copyCounts(result) });
+  return result;
 }
 
 async function pushContext(rooms: RoomsForSync, roomId: string, userId: string) {

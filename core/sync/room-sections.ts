@@ -91,7 +91,7 @@ export async function roomsSection(ctx: SyncContext, memberships: readonly RoomM
         upto: upto.events,
         threaded,
         ...(built.rawLimited ? {} : { loaded: { from, events: built.raw } }),
-      });
+      }, ctx.countsCache);
       const room: Record<string, unknown> = {
         timeline: built.timeline,
         state: built.state,

@@ -15,6 +15,7 @@ import { txnScope } from '../rooms/context.ts';
 import type { SyncApi, SyncRequest } from './api.ts';
 import type { SyncContext, SyncDeps } from './context.ts';
 import { LazyMemberCache } from './lazy-members.ts';
+import { CountsCache } from './counts.ts';
 import { membershipsAt, roomsSection } from './room-sections.ts';
 import { formatSyncToken, parseSyncToken, type SyncPosition } from './token.ts';
 import { MAX_PER_SYNC } from '../to-device/service.ts';
@@ -26,6 +27,7 @@ export class SyncService implements SyncApi {
   readonly #deps: SyncDeps;
   readonly #now: () => number;
   readonly #lazyCache = new LazyMemberCache();
+  readonly #countsCache = new CountsCache();
   /** Aborted on close(): long-polls end at once rather than holding the process open. */
   readonly #closing = new AbortController();
 
@@ -51,6 +53,7 @@ export class SyncService implements SyncApi {
         since,
         fullState: req.fullState,
         lazyCache: this.#lazyCache,
+        countsCache: this.#countsCache,
       };
       if (!since || req.fullState) this.#lazyCache.reset(`${requester.userId}|${base.scope}`);
       for (;;) {

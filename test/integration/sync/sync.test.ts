@@ -32,7 +32,7 @@ describe('/sync over HTTP', () => {
     return r.json;
   };
   const sync = (who: Account, q: Record<string, string | number | boolean | object> = {}) =>
-    ok(who, 'GET', `/sync?${new URLSearchParams(Object.entries(q).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]))}`);
+    ok(who, 'GET', `/sync?${new URLSearchParams(Object.entries(q).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]) as [string, string][])}`);
   const send = async (who: Account, roomId: string, body: string) =>
     (await ok(who, 'PUT', `/rooms/${roomId}/send/m.room.message/${Math.random()}`, { msgtype: 'm.text', body })).event_id as string;
   const newRoom = async (opts: Json = {}) => (await ok(alice, 'POST', '/createRoom', { preset: 'public_chat', ...opts })).room_id as string;
