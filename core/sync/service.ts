@@ -57,13 +57,23 @@ export class SyncService implements SyncApi {
       };
       if (!since || req.fullState) this.#lazyCache.reset(`${requester.userId}|${base.scope}`);
       for (;;) {
-        const ctx: SyncContext = { ...base, upto: await this.#positions(), now: this.#now() };
-        const { body, empty, roomIds } = await this.#compute(ctx);
+        // Updates announced while computing are kept: one that lands after the positions were
+        // read but before the wait starts would otherwise be missed until the timeout.
+        const during: StreamUpdate[] = [];
+        const unsubscribe = this.#deps.notifier.subscribe((u) => during.push(u));
+        let result: Awaited<ReturnType<SyncService['compute']>>;
+        try {
+          result = await this.compute({ ...base, upto: await this.#positions(), now: this.#now() });
+        } finally {
+          unsubscribe();
+        }
+        const { body, empty, roomIds } = result;
         const left = deadline - this.#now();
         if (!empty || !since || req.fullState || left <= 0 || signal?.aborted) return body;
         const rooms = new Set(roomIds);
         const interested = (u: StreamUpdate) =>
           (u.users?.includes(requester.userId) ?? false) || (u.rooms?.some((r) => rooms.has(r)) ?? false);
+        if (during.some(interested)) continue;
         const woke = await this.#deps.notifier.wait(interested, left, signal);
         if (!woke) return body;
       }
@@ -88,7 +98,8 @@ export class SyncService implements SyncApi {
     return { events, receipts, accountData, presence, typing: d.typing.currentPosition(), toDevice, deviceLists: 0 };
   }
 
-  async #compute(ctx: SyncContext): Promise<{ body: Record<string, unknown>; empty: boolean; roomIds: string[] }> {
+  /** One response for the range since → ctx.upto (exposed for the wait loop's type only). */
+  private async compute(ctx: SyncContext): Promise<{ body: Record<string, unknown>; empty: boolean; roomIds: string[] }> {
     const { since, upto, filter } = ctx;
     const d = this.#deps;
     const memberships = await membershipsAt(ctx);
