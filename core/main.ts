@@ -60,6 +60,10 @@ import { DeliveryMetrics } from '../appservices/delivery/metrics.ts';
 import type { RoomsForAppservices } from '../appservices/delivery/interest.ts';
 import { createAppservicePing } from '../appservices/delivery/ping.ts';
 import { appservicePingRoutes } from './api/client/appservice-ping.ts';
+import { SyncService } from './sync/service.ts';
+import { syncRoutes } from './api/client/sync.ts';
+import { ToDeviceService, TO_DEVICE_MIGRATIONS_DIR } from './to-device/service.ts';
+import { toDeviceRoutes } from './api/client/to-device.ts';
 
 export interface Hub {
   /** The base URL the listener is reachable at (its real port when 0 was asked for). */
@@ -78,6 +82,7 @@ const MIGRATIONS = [
   { feature: 'filters', dir: FILTERS_MIGRATIONS_DIR },
   { feature: 'presence', dir: PRESENCE_MIGRATIONS_DIR },
   { feature: 'receipts', dir: RECEIPTS_MIGRATIONS_DIR },
+  { feature: 'to_device', dir: TO_DEVICE_MIGRATIONS_DIR },
 ];
 
 /** Parts a caller may provide instead of the defaults (tests; the lead's wiring of core/rooms). */
@@ -193,6 +198,28 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     closers.push(async () => typing.close());
     const history = createHistoryDeps(roomsFeature);
     const receipts = new ReceiptsService({ db: storage.db, notifier, membership, accountData });
+    const toDevice = new ToDeviceService({
+      db: storage.db,
+      notifier,
+      serverName: config.serverName,
+      // The users feature lists a user's devices only for the user: ask as that user.
+      devices: {
+        deviceIds: async (userId) =>
+          (await users.devices.listDevices({ userId: userId as UserId, deviceId: null, tokenId: null, appserviceId: null, isGuest: false })).map((d) => d.device_id),
+      },
+    });
+    const sync = new SyncService({
+      rooms: roomsFeature.reads,
+      reads: roomsFeature.reads,
+      accountData,
+      receipts,
+      typing,
+      presence,
+      filters,
+      toDevice,
+      notifier,
+    });
+    closers.push(async () => sync.close());
     const routes: Route[] = [
       ...discoveryRoutes({
         publicBaseUrl: config.publicBaseurl,
@@ -223,6 +250,8 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...historyRoutes({ history }),
       ...reportRoutes({ reports: history.history }),
       ...directoryRoutes({ history, input: roomsFeature.input }),
+      ...syncRoutes({ sync }),
+      ...toDeviceRoutes({ toDevice }),
     ];
     const app = createHttpApp(
       {

@@ -74,6 +74,8 @@ export interface RoomsForSync {
   roomsForUser(userId: string, memberships?: readonly Membership[]): Promise<RoomMembershipRow[]>;
   /** Membership changes of the user with from < position <= to, oldest first. */
   membershipChanges(userId: string, from: number, to: number): Promise<MembershipChange[]>;
+  /** Users currently joined to any of these rooms. */
+  joinedUsersIn(roomIds: readonly string[]): Promise<string[]>;
   /** Rooms among `roomIds` with events in (from, to]. */
   roomsWithEvents(roomIds: readonly string[], from: number, to: number): Promise<string[]>;
   /**

@@ -26,6 +26,9 @@ export class RoomReads implements RoomsForSync, RoomsForReads {
   membershipChanges(userId: string, from: number, to: number): Promise<MembershipChange[]> {
     return this.#store.membershipChanges(userId, from, to);
   }
+  joinedUsersIn(roomIds: readonly string[]): Promise<string[]> {
+    return this.#store.joinedUsersIn(roomIds);
+  }
   roomsWithEvents(roomIds: readonly string[], from: number, to: number): Promise<string[]> {
     return this.#store.roomsWithEvents(roomIds, from, to);
   }

@@ -219,6 +219,16 @@ export class RoomsStore {
     await this.db.query('UPDATE room_memberships SET forgotten = TRUE WHERE room_id = $1 AND user_id = $2', [roomId, userId]);
   }
 
+  /** Users joined to any of these rooms (presence visibility for /sync). */
+  async joinedUsersIn(roomIds: readonly string[]): Promise<string[]> {
+    if (roomIds.length === 0) return [];
+    const r = await this.db.query<{ state_key: string }>(
+      `SELECT DISTINCT state_key FROM current_state WHERE room_id = ANY($1::text[]) AND type = 'm.room.member' AND membership = 'join'`,
+      [roomIds],
+    );
+    return r.rows.map((x) => x.state_key);
+  }
+
   async roomsWithEvents(roomIds: readonly string[], from: number, to: number): Promise<string[]> {
     const r = await this.db.query<{ room_id: string }>(
       `SELECT DISTINCT room_id FROM events WHERE room_id = ANY($1::text[]) AND stream_ordering > $2 AND stream_ordering <= $3`,
