@@ -30,6 +30,9 @@ import { createAppserviceAdmin } from '../appservices/registry/admin.ts';
 import { registerRegistryMetrics } from '../appservices/registry/metrics.ts';
 import { createAppserviceGate, createReservedNames } from '../appservices/gate.ts';
 import { PuppetRegistry } from '../appservices/puppets/registry.ts';
+import { AppserviceQueryClient } from '../appservices/query/client.ts';
+import { createAppserviceQueries } from '../appservices/query/queries.ts';
+import { profilesWithUserQuery } from '../appservices/query/profiles-on-demand.ts';
 import { LocalNotifier, type Notifier } from './notifier/notifier.ts';
 import { createRedisNotifier } from './notifier/redis-notifier.ts';
 import { AccountDataService, ACCOUNT_DATA_MIGRATIONS_DIR } from './account-data/service.ts';
@@ -49,7 +52,7 @@ import { createRooms, ROOMS_MIGRATIONS_DIR, type Rooms } from './rooms/rooms.ts'
 import { roomRoutes } from './api/client/rooms.ts';
 import { membershipRoutes } from './api/client/membership.ts';
 import { aliasRoutes } from './api/client/aliases.ts';
-import type { UserId } from './spec/ids.ts';
+import type { RoomAlias, UserId } from './spec/ids.ts';
 import { roomMembershipCheck } from './rooms/membership-check.ts';
 
 export interface Hub {
@@ -123,6 +126,9 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     await appserviceRegistry.start();
     closers.push(() => appserviceRegistry.stop());
     registerRegistryMetrics(appserviceRegistry, metrics);
+    // Queries to appservices have their own client (timeout, concurrency): never delivery's.
+    const queryClient = new AppserviceQueryClient(config.appserviceQueries);
+    const appserviceQueries = createAppserviceQueries({ registry: appserviceRegistry, client: queryClient });
     const appserviceAdmin = createAppserviceAdmin({ registry: appserviceRegistry, store: appservicesStore, puppets });
     const roomsFeature = createRooms({
       db: storage.db,
@@ -131,6 +137,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       defaultRoomVersion: config.rooms.defaultVersion,
       notifier,
       profiles: users.profiles,
+      aliasNamespaces: { exclusiveAliasOwner: (alias) => gate.exclusiveAliasOwner(alias as RoomAlias), queryAlias: (alias) => appserviceQueries.queryAlias(alias) },
       // The embedded database's data-dir lock admits one process: no cross-process room locks.
       singleWriter: storage.kind === 'embedded',
       metrics,
@@ -158,7 +165,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...loginRoutes({ sessions: users.sessions }),
       ...accountRoutes({ account: users.account }),
       ...deviceRoutes({ devices: users.devices }),
-      ...profileRoutes({ profiles: users.profiles }),
+      ...profileRoutes({ profiles: profilesWithUserQuery(users.profiles, appserviceQueries) }),
       ...capabilitiesRoutes({ defaultRoomVersion: config.rooms.defaultVersion }),
       ...synapseRegisterRoutes({ sharedSecret: users.sharedSecret }),
       ...registrationTokenRoutes({ tokens: users.registrationTokens }),
