@@ -33,6 +33,10 @@ import { PuppetRegistry } from '../appservices/puppets/registry.ts';
 import { AppserviceQueryClient } from '../appservices/query/client.ts';
 import { createAppserviceQueries } from '../appservices/query/queries.ts';
 import { profilesWithUserQuery } from '../appservices/query/profiles-on-demand.ts';
+import { createThirdPartyLookups } from '../appservices/query/thirdparty.ts';
+import { createAppserviceRoomLists } from '../appservices/query/room-lists.ts';
+import { AppserviceRoomListStore } from '../appservices/store.ts';
+import { appserviceRoomListRoutes, thirdPartyRoutes } from './api/client/thirdparty.ts';
 import { LocalNotifier, type Notifier } from './notifier/notifier.ts';
 import { createRedisNotifier } from './notifier/redis-notifier.ts';
 import { AccountDataService, ACCOUNT_DATA_MIGRATIONS_DIR } from './account-data/service.ts';
@@ -129,6 +133,9 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     // Queries to appservices have their own client (timeout, concurrency): never delivery's.
     const queryClient = new AppserviceQueryClient(config.appserviceQueries);
     const appserviceQueries = createAppserviceQueries({ registry: appserviceRegistry, client: queryClient });
+    const thirdParty = createThirdPartyLookups({ registry: appserviceRegistry, client: queryClient });
+    // /publicRooms asks this for third_party_instance_id and include_all_networks.
+    const appserviceRoomLists = createAppserviceRoomLists({ store: new AppserviceRoomListStore(storage.db) });
     const appserviceAdmin = createAppserviceAdmin({ registry: appserviceRegistry, store: appservicesStore, puppets });
     const roomsFeature = createRooms({
       db: storage.db,
@@ -180,6 +187,8 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...roomRoutes({ rooms: roomsFeature.service }),
       ...membershipRoutes({ rooms: roomsFeature.service }),
       ...aliasRoutes({ rooms: roomsFeature.service }),
+      ...thirdPartyRoutes({ thirdParty }),
+      ...appserviceRoomListRoutes({ roomLists: appserviceRoomLists }),
     ];
     const app = createHttpApp(
       {
