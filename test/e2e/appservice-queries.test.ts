@@ -89,7 +89,10 @@ describe('appservice queries', () => {
   after(async () => {
     await hub?.stop();
     await te?.cleanup();
-    for (const f of fakes) f.server.closeAllConnections(), f.server.close();
+    for (const f of fakes) {
+      f.server.closeAllConnections();
+      f.server.close();
+    }
     await rm(dir, { recursive: true, force: true });
     await rm(join(dir, '..', `${dir.split('/').pop()}-homeserver.yaml`), { force: true });
   });
