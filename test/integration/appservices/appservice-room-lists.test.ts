@@ -8,7 +8,7 @@ import { APPSERVICES_MIGRATIONS_DIR, AppserviceRoomListStore } from '../../../ap
 import { createAppserviceRoomLists } from '../../../appservices/query/room-lists.ts';
 import type { Requester } from '../../../core/spec/endpoint.ts';
 import type { UserId } from '../../../core/spec/ids.ts';
-import { MatrixError } from '../../../core/spec/errors.ts';
+import type { MatrixError } from '../../../core/spec/errors.ts';
 
 let t: TestDatabase;
 before(async () => {
