@@ -30,6 +30,7 @@ import { createAppserviceAdmin } from '../appservices/registry/admin.ts';
 import { registerRegistryMetrics } from '../appservices/registry/metrics.ts';
 import { createAppserviceGate, createReservedNames } from '../appservices/gate.ts';
 import { PuppetRegistry } from '../appservices/puppets/registry.ts';
+import { createGhostPolicy, ghostAwareProfileListener } from '../appservices/puppets/settings.ts';
 import { AppserviceQueryClient } from '../appservices/query/client.ts';
 import { createAppserviceQueries } from '../appservices/query/queries.ts';
 import { profilesWithUserQuery } from '../appservices/query/profiles-on-demand.ts';
@@ -112,13 +113,17 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       log: log.child({ component: 'appservices' }),
     });
     const gate = createAppserviceGate(appserviceRegistry);
+    const ghostPolicy = createGhostPolicy(appserviceRegistry);
     // Rooms reads profiles and users announces profile changes and deactivations to rooms: the
     // listeners forward to rooms once it exists.
     let rooms: Rooms | null = null;
     const users = createUsers({
       db: storage.db,
       config: { ...config, registration: { ...config.registration, sharedSecret } },
-      profileListener: { onProfileChanged: async (userId: UserId, field, value) => rooms?.service.onProfileChanged(userId, field, value) },
+      // Ghosts of appservices with switchyard.propagate_ghost_profiles: false skip the per-room events.
+      profileListener: ghostAwareProfileListener(ghostPolicy, {
+        onProfileChanged: async (userId: UserId, field, value) => rooms?.service.onProfileChanged(userId, field, value),
+      }),
       reservedNames: createReservedNames(gate),
       deactivationListener: { onDeactivated: async (userId: UserId, erase) => rooms?.service.onDeactivated(userId, erase) },
     });
