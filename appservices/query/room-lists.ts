@@ -40,9 +40,6 @@ export function createAppserviceRoomLists(deps: { store: AppserviceRoomListStore
       if (visibility === 'public') await deps.store.publish({ appserviceId, networkId, roomId }, now());
       else await deps.store.unpublish({ appserviceId, networkId, roomId });
     },
-    async remove(r, networkId, roomId) {
-      await deps.store.unpublish({ appserviceId: caller(r, roomId), networkId, roomId });
-    },
   };
 }
 

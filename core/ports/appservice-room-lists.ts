@@ -1,6 +1,6 @@
 // Appservice room lists (client-server-api "Room directory"): what /publicRooms needs from the
 // appservice hub to honour `third_party_instance_id` and `include_all_networks`, and what the
-// PUT/DELETE /directory/list/appservice/{networkId}/{roomId} handlers call.
+// PUT /directory/list/appservice/{networkId}/{roomId} handlers call.
 // A third-party instance id is `<appservice id>|<network id>`, as /thirdparty/protocols hands out.
 import type { Requester } from '../spec/endpoint.ts';
 
@@ -20,6 +20,4 @@ export interface AppserviceRoomLists {
   select(opts: { thirdPartyInstanceId?: string; includeAllNetworks?: boolean }): Promise<PublicRoomsSelection>;
   /** PUT with visibility: the calling appservice lists (public) or unlists (private) the room. */
   setVisibility(requester: Requester, networkId: string, roomId: string, visibility: 'public' | 'private'): Promise<void>;
-  /** DELETE: the calling appservice unlists the room. */
-  remove(requester: Requester, networkId: string, roomId: string): Promise<void>;
 }

@@ -137,14 +137,14 @@ describe('appservice queries', () => {
     assert.ok(fakes[1]!.seen.some((s) => s.path === `/_matrix/app/v1/rooms/${enc(`#_irctwo_y:${D}`)}`));
   });
 
-  test('appservice room lists: only appservices may list and unlist', async () => {
+  test('appservice room lists: only appservices may list and unlist (visibility private)', async () => {
     const room = await call(hub.url, 'POST', '/_matrix/client/v3/createRoom', alice.token, {});
     const roomId = room.body.room_id as string;
     const path = `/_matrix/client/v3/directory/list/appservice/libera/${enc(roomId)}`;
     const denied = await call(hub.url, 'PUT', path, alice.token, { visibility: 'public' });
     assert.equal(denied.status, 403);
     assert.equal((await call(hub.url, 'PUT', path, 'as-irc', { visibility: 'public' })).status, 200);
-    assert.equal((await call(hub.url, 'DELETE', path, 'as-irc')).status, 200);
+    assert.equal((await call(hub.url, 'PUT', path, 'as-irc', { visibility: 'private' })).status, 200);
   });
 
   test('double puppeting: a url-less registration acts as real local users', async () => {

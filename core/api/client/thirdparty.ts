@@ -11,7 +11,7 @@ import {
   queryUserByID,
   queryUserByProtocol,
 } from '../../spec/endpoints/thirdparty.ts';
-import { deleteAppserviceRoomDirectoryEntry, updateAppserviceRoomDirectoryVisibility } from '../../spec/endpoints/appservice-room-lists.ts';
+import { updateAppserviceRoomDirectoryVisibility } from '../../spec/endpoints/appservice-room-lists.ts';
 
 /** Query parameters that are the request's own, not the remote network's search fields. */
 const NOT_FIELDS = new Set(['access_token', 'user_id', 'device_id', 'org.matrix.msc3202.device_id']);
@@ -34,10 +34,6 @@ export function appserviceRoomListRoutes(deps: { roomLists: AppserviceRoomLists 
   return [
     route(updateAppserviceRoomDirectoryVisibility, async ({ requester, params, body }) => {
       await roomLists.setVisibility(requester, params.networkId, params.roomId, body.visibility);
-      return {};
-    }),
-    route(deleteAppserviceRoomDirectoryEntry, async ({ requester, params }) => {
-      await roomLists.remove(requester, params.networkId, params.roomId);
       return {};
     }),
   ];

@@ -1,7 +1,8 @@
 // Appservice room lists (application-service-api "Room directories";
 // data/api/client-server/appservice_room_directory.yaml: PUT
-// /directory/list/appservice/{networkId}/{roomId}). DELETE is Synapse's, kept for the bridges
-// that call it. Appservice tokens only.
+// /directory/list/appservice/{networkId}/{roomId}; `visibility: private` unlists). Appservice
+// tokens only: auth is 'user' so request errors (bad JSON) come first, then the service's 403
+// for callers that are not appservices.
 import { endpoint } from '../endpoint.ts';
 import { literal, object, str } from '../shape.ts';
 
@@ -12,15 +13,7 @@ export const updateAppserviceRoomDirectoryVisibility = endpoint({
   name: 'updateAppserviceRoomDirectoryVisibility',
   method: 'PUT',
   paths: [`${V3}/directory/list/appservice/:networkId/:roomId`],
-  auth: 'appservice',
+  auth: 'user',
   params,
   body: object({ visibility: literal('public', 'private') }),
-});
-
-export const deleteAppserviceRoomDirectoryEntry = endpoint({
-  name: 'deleteAppserviceRoomDirectoryEntry',
-  method: 'DELETE',
-  paths: [`${V3}/directory/list/appservice/:networkId/:roomId`],
-  auth: 'appservice',
-  params,
 });
