@@ -55,10 +55,19 @@ import { receiptRoutes } from './api/client/receipts.ts';
 import { readMarkerRoutes } from './api/client/read-markers.ts';
 import { createRooms, ROOMS_MIGRATIONS_DIR, type Rooms } from './rooms/rooms.ts';
 import { roomRoutes } from './api/client/rooms.ts';
+import { historyRoutes } from './api/client/history.ts';
+import { reportRoutes } from './api/admin/reports.ts';
+import { directoryRoutes } from './api/client/directory.ts';
+import { createHistoryDeps } from './rooms/history-access.ts';
 import { membershipRoutes } from './api/client/membership.ts';
 import { aliasRoutes } from './api/client/aliases.ts';
 import type { RoomAlias, UserId } from './spec/ids.ts';
 import { roomMembershipCheck } from './rooms/membership-check.ts';
+import { AppserviceDelivery } from '../appservices/delivery/delivery.ts';
+import { DeliveryMetrics } from '../appservices/delivery/metrics.ts';
+import type { RoomsForAppservices } from '../appservices/delivery/interest.ts';
+import { createAppservicePing } from '../appservices/delivery/ping.ts';
+import { appservicePingRoutes } from './api/client/appservice-ping.ts';
 
 export interface Hub {
   /** The base URL the listener is reachable at (its real port when 0 was asked for). */
@@ -156,6 +165,42 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     });
     rooms = roomsFeature;
     closers.push(() => roomsFeature.close());
+    const roomsForAppservices: RoomsForAppservices = {
+      currentPosition: () => roomsFeature.store.currentPosition(),
+      streamEvents: (from, to, limit) => roomsFeature.store.streamEvents(from, to, limit),
+      joinedMembers: async (roomId) =>
+        (await roomsFeature.store.currentStateEvents(roomId, 'm.room.member')).filter((e) => e.content.membership === 'join').map((e) => e.stateKey!),
+      aliases: async (roomId) => {
+        const [canonical] = await roomsFeature.store.currentStateEvents(roomId, 'm.room.canonical_alias', '');
+        const c = canonical?.content ?? {};
+        const alt = Array.isArray(c.alt_aliases) ? c.alt_aliases.filter((a): a is string => typeof a === 'string') : [];
+        return [...(typeof c.alias === 'string' ? [c.alias] : []), ...alt, ...(await roomsFeature.store.aliasesOf(roomId))];
+      },
+    };
+    let delivery: AppserviceDelivery | null = null;
+    const deliveryMetrics = new DeliveryMetrics(metrics, {
+      ids: () => appserviceRegistry.active().map((r) => r.id),
+      state: (id) => delivery?.sender.state(id) ?? 'up',
+      lag: (id) => delivery!.lag(id),
+    });
+    delivery = new AppserviceDelivery({
+      db: storage.db,
+      registry: appserviceRegistry,
+      rooms: roomsForAppservices,
+      notifier,
+      queue,
+      log: log.child({ component: 'appservice-delivery' }),
+      config: config.appservices,
+      metrics: deliveryMetrics,
+    });
+    await delivery.start();
+    const appserviceDelivery = delivery;
+    closers.push(() => appserviceDelivery.close());
+    const appservicePing = createAppservicePing({
+      registry: appserviceRegistry,
+      timeoutMs: config.appservices.requestTimeoutMs,
+      onSuccess: (asId) => appserviceDelivery.forceRetry(asId),
+    });
     const accountData = new AccountDataService({ db: storage.db, notifier });
     const filters = new FiltersService({ db: storage.db });
     const presence = new PresenceService({ db: storage.db, notifier, enabled: config.presence.enabled });
@@ -165,6 +210,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     const typing = new TypingService({ membership, notifier });
     typing.start();
     closers.push(async () => typing.close());
+    const history = createHistoryDeps(roomsFeature);
     const receipts = new ReceiptsService({ db: storage.db, notifier, membership, accountData });
     const routes: Route[] = [
       ...discoveryRoutes({
@@ -182,6 +228,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...synapseRegisterRoutes({ sharedSecret: users.sharedSecret }),
       ...registrationTokenRoutes({ tokens: users.registrationTokens }),
       ...appserviceAdminRoutes({ appservices: appserviceAdmin }),
+      ...appservicePingRoutes({ ping: appservicePing }),
       ...accountDataRoutes({ accountData }),
       ...tagRoutes({ accountData }),
       ...filterRoutes({ filters }),
@@ -194,6 +241,9 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...aliasRoutes({ rooms: roomsFeature.service }),
       ...thirdPartyRoutes({ thirdParty }),
       ...appserviceRoomListRoutes({ roomLists: appserviceRoomLists }),
+      ...historyRoutes({ history }),
+      ...reportRoutes({ reports: history.history }),
+      ...directoryRoutes({ history, input: roomsFeature.input }),
     ];
     const app = createHttpApp(
       {

@@ -50,6 +50,8 @@ export interface Config {
   appserviceQueries: { timeoutMs: number; concurrency: number };
   rooms: { defaultVersion: string };
   presence: { enabled: boolean };
+  /** Transaction delivery to appservices (appservices/delivery). */
+  appservices: { requestTimeoutMs: number; retryBaseMs: number; retryMaxMs: number };
   logLevel: LogLevel;
   /** Where the server's ed25519 signing key lives; generated on first start. */
   signingKeyPath: string;
@@ -78,6 +80,7 @@ export const DEFAULTS: Config = {
   appserviceQueries: { timeoutMs: 5_000, concurrency: 16 },
   rooms: { defaultVersion: '12' },
   presence: { enabled: true },
+  appservices: { requestTimeoutMs: 30_000, retryBaseMs: 1_000, retryMaxMs: 5 * 60_000 },
   logLevel: 'info',
   signingKeyPath: '',
 };

@@ -236,6 +236,16 @@ export class RoomsStore {
     return { events: r.rows.slice(0, limit).map(toStored), limited: r.rows.length > limit };
   }
 
+  /** Events of every room with from < stream_ordering <= to, oldest first, at most `limit` (appservice delivery). */
+  async streamEvents(from: number, to: number, limit: number): Promise<StoredEvent[]> {
+    const r = await this.db.query<EventRow>(
+      `SELECT ${EVENT_COLS} FROM ${EVENT_FROM} WHERE e.stream_ordering > $1 AND e.stream_ordering <= $2
+        ORDER BY e.stream_ordering LIMIT $3`,
+      [from, to, limit],
+    );
+    return r.rows.map(toStored);
+  }
+
   async paginate(roomId: string, from: TopoPosition | null, dir: 'b' | 'f', limit: number): Promise<StoredEvent[]> {
     const back = dir === 'b';
     const cmp = back ? '<' : '>';

@@ -132,13 +132,18 @@ export class SessionsService implements SessionsApi, UsersForAuth {
 
   async resolveAccessToken(token: string, client?: ClientInfo): Promise<TokenLookup> {
     const { store, now } = this.#ctx;
-    const row = await store.lookupAccessToken(hashToken(token));
+    const hash = hashToken(token);
+    const row = await store.lookupAccessToken(hash);
     if (!row) return null;
     const t = now();
     if (row.validUntilTs !== null && row.validUntilTs <= t) return { expired: true };
-    if (!row.used) await store.markAccessTokenUsed(row.id, row.refreshTokenId);
+    if (!row.used) {
+      await store.markAccessTokenUsed(row.id, row.refreshTokenId);
+      store.tokenCache.update(hash.toString('base64'), { used: true });
+    }
     if (client && row.deviceId !== null && (row.lastSeenTs === null || t - row.lastSeenTs >= LAST_SEEN_RESOLUTION_MS)) {
       await store.touchDevice(row.userId, row.deviceId, client.ip, client.userAgent, t);
+      store.tokenCache.update(hash.toString('base64'), { lastSeenTs: t });
     }
     return { userId: row.userId, deviceId: row.deviceId, tokenId: row.id, isGuest: row.isGuest };
   }

@@ -1,6 +1,7 @@
 // All SQL of the users feature (DESIGN §4.6): accounts, devices, tokens, profile fields, UIA
 // sessions, registration tokens and shared-secret nonces. Methods that take a Queryable run inside
 // the caller's transaction; the others use the pool.
+import { TokenCache } from './token-cache.ts';
 import type { Db, Queryable } from '../storage/db.ts';
 import type { UserId } from '../spec/ids.ts';
 
@@ -76,6 +77,7 @@ const TOKEN_COLUMNS = 'token, uses_allowed, pending, completed, expiry_time';
 
 export class UsersStore {
   readonly db: Db;
+  readonly tokenCache = new TokenCache();
   constructor(db: Db) {
     this.db = db;
   }
@@ -127,6 +129,7 @@ export class UsersStore {
   }
 
   async markDeactivated(q: Queryable, userId: UserId): Promise<void> {
+    this.tokenCache.forgetUser(userId);
     await q.query('UPDATE users SET deactivated = TRUE, password_hash = NULL WHERE user_id = $1', [userId]);
   }
 
@@ -184,6 +187,7 @@ export class UsersStore {
 
   /** Deletes devices (their tokens go with them, by cascade); returns the ids that existed. */
   async deleteDevices(q: Queryable, userId: UserId, deviceIds: readonly string[]): Promise<string[]> {
+    this.tokenCache.forgetUser(userId);
     const r = await q.query<{ device_id: string }>(
       'DELETE FROM devices WHERE user_id = $1 AND device_id = ANY($2::text[]) RETURNING device_id',
       [userId, deviceIds],
@@ -193,6 +197,7 @@ export class UsersStore {
 
   /** Deletes every device of the user but `keep` (if given); returns the deleted ids. */
   async deleteAllDevices(q: Queryable, userId: UserId, keep: string | null): Promise<string[]> {
+    this.tokenCache.forgetUser(userId);
     const r = await q.query<{ device_id: string }>(
       'DELETE FROM devices WHERE user_id = $1 AND device_id IS DISTINCT FROM $2 RETURNING device_id',
       [userId, keep],
@@ -204,11 +209,13 @@ export class UsersStore {
 
   /** Spec "Relationship between access tokens and devices": a reused device id loses its old tokens. */
   async deleteDeviceTokens(q: Queryable, userId: UserId, deviceId: string): Promise<void> {
+    this.tokenCache.forgetUser(userId);
     await q.query('DELETE FROM access_tokens WHERE user_id = $1 AND device_id = $2', [userId, deviceId]);
     await q.query('DELETE FROM refresh_tokens WHERE user_id = $1 AND device_id = $2', [userId, deviceId]);
   }
 
   async deleteAllAccessTokens(q: Queryable, userId: UserId): Promise<void> {
+    this.tokenCache.forgetUser(userId);
     await q.query('DELETE FROM access_tokens WHERE user_id = $1', [userId]);
   }
 
@@ -234,6 +241,10 @@ export class UsersStore {
   }
 
   async lookupAccessToken(hash: Buffer): Promise<AccessTokenRow | null> {
+    const key = hash.toString('base64');
+    const cached = this.tokenCache.get(key);
+    if (cached) return cached;
+    const generation = this.tokenCache.generation;
     const r = await this.db.query<AccessTokenRow>(
       `SELECT t.id::text AS id, t.user_id AS "userId", t.device_id AS "deviceId", t.valid_until_ts AS "validUntilTs",
               t.refresh_token_id::text AS "refreshTokenId", t.used, u.is_guest AS "isGuest", d.last_seen_ts AS "lastSeenTs"
@@ -242,7 +253,9 @@ export class UsersStore {
        WHERE t.token_hash = $1`,
       [hash],
     );
-    return r.rows[0] ?? null;
+    const row = r.rows[0] ?? null;
+    if (row) this.tokenCache.set(key, row, generation);
+    return row;
   }
 
   /**
@@ -252,11 +265,15 @@ export class UsersStore {
   async markAccessTokenUsed(id: string, refreshTokenId: string | null): Promise<void> {
     await this.db.tx(async (q) => {
       await q.query('UPDATE access_tokens SET used = TRUE WHERE id = $1', [id]);
-      if (refreshTokenId !== null) await q.query('DELETE FROM refresh_tokens WHERE next_id = $1', [refreshTokenId]);
+      if (refreshTokenId !== null) {
+        this.tokenCache.forgetAll();
+        await q.query('DELETE FROM refresh_tokens WHERE next_id = $1', [refreshTokenId]);
+      }
     });
   }
 
   async deleteAccessToken(id: string): Promise<void> {
+    this.tokenCache.forgetAll();
     await this.db.query('DELETE FROM access_tokens WHERE id = $1', [id]);
   }
 
@@ -271,12 +288,15 @@ export class UsersStore {
 
   /** Rotation: `id` now points at `nextId`; a successor issued by an earlier attempt is dropped. */
   async setNextRefreshToken(q: Queryable, id: string, previousNext: string | null, nextId: string): Promise<void> {
+    // Deleting refresh tokens cascades to the access tokens issued with them.
+    this.tokenCache.forgetAll();
     await q.query('UPDATE refresh_tokens SET next_id = $2 WHERE id = $1', [id, nextId]);
     if (previousNext !== null) await q.query('DELETE FROM refresh_tokens WHERE id = $1', [previousNext]);
   }
 
   /** Using refresh token `id` retires its predecessor (and the access token issued with it). */
   async retirePredecessor(q: Queryable, id: string): Promise<void> {
+    this.tokenCache.forgetAll();
     await q.query('DELETE FROM refresh_tokens WHERE next_id = $1', [id]);
   }
 

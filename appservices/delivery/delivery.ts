@@ -1,0 +1,189 @@
+// Appservice transaction delivery (application-service-api "Pushing events"; DESIGN §3 step 4;
+// issue 5 "Delivery").
+//
+// The contract
+// - Cursor: each appservice has a durable cursor over the event stream (appservice_cursors).
+//   The builder reads events after it, picks those the appservice is interested in
+//   (interest.ts), and stores the transaction (txnId, exact JSON body) in the SAME database
+//   transaction that moves the cursor past them (store.commitBatch, which also refuses a batch
+//   whose cursor moved meanwhile, so two builders never queue an event twice). An event is
+//   therefore always either before the cursor and in a stored transaction, or after the cursor:
+//   killing the hub at any moment loses nothing.
+// - Transactions: <= 100 events; txnIds increase per appservice and are never reused; the body
+//   is fixed when stored and re-sent byte for byte on every attempt. A 2xx deletes it.
+// - Backlog: at most MAX_QUEUED transactions are queued per appservice. While an appservice is
+//   down, paused or unregistered the cursor stays behind, so after an outage the backlog is
+//   built into full 100-event transactions rather than a trickle of small ones.
+// - Order: one transaction in flight per appservice, in txnId order. Sending is a JobQueue job
+//   (BullMQ with REDIS_URL, the embedded PostgreSQL queue otherwise) with orderKey = appservice
+//   id and jobId `<asId>-<txnId>`, so any hub process may send but never two at once for one
+//   appservice. A job sends every queued transaction up to its own id, oldest first.
+// - Retries: a failed attempt (refused connection, non-2xx, timeout after
+//   appservices.request_timeout_ms) is retried by the running job itself after a capped
+//   exponential backoff with jitter (retry_base_ms .. retry_max_ms), or at once after a
+//   successful ping or an operator's "force retry" (the retry_now flag, polled by whichever
+//   process holds the job). The state becomes "down" only after DOWN_AFTER_FAILURES failures in
+//   a row, so one slow answer does not mark an appservice down.
+// - Current registration: every attempt reads the url and hs_token from the registry, so a
+//   changed url or token applies to queued transactions. A paused appservice accumulates (the
+//   builder stops, the sender waits); a removed one keeps its cursor and queue until it comes
+//   back or an operator drops the queue. url: null appservices are never pushed to and their
+//   cursor moves on (they never asked for a history).
+// - Hub restart: start() re-enqueues a job for every appservice with queued transactions (job
+//   ids dedupe), and the builder resumes from the cursors.
+import type { Logger } from '../../core/observability/log.ts';
+import type { JobQueue } from '../../core/queue/queue.ts';
+import type { Notifier } from '../../core/notifier/notifier.ts';
+import type { AppserviceRegistry } from '../registry/registry.ts';
+import type { Registration } from '../registry/registration.ts';
+import { buildOne } from './builder.ts';
+import { InterestRouter, type RoomsForAppservices } from './interest.ts';
+import { DeliveryStore } from './store.ts';
+import { Sender, type SenderConfig } from './sender.ts';
+import type { DeliveryMetrics } from './metrics.ts';
+import type { Db } from '../../core/storage/db.ts';
+
+/** Transactions queued per appservice before the builder waits (see "Backlog"). */
+export const MAX_QUEUED = 2;
+export const DELIVERY_QUEUE = 'appservice-delivery';
+const JOB_ATTEMPTS = 1_000_000;
+const HANDOVER_BACKOFF = { baseMs: 200, maxMs: 1_000 };
+/** Builders also run on this period, in case a wake-up was missed (another process, a crash). */
+const SWEEP_MS = 2_000;
+
+export interface DeliveryDeps {
+  db: Db;
+  registry: AppserviceRegistry;
+  rooms: RoomsForAppservices;
+  notifier: Notifier;
+  queue: JobQueue;
+  log: Logger;
+  config: SenderConfig;
+  metrics?: DeliveryMetrics;
+  now?: () => number;
+}
+
+export class AppserviceDelivery {
+  readonly store: DeliveryStore;
+  readonly sender: Sender;
+  readonly #deps: DeliveryDeps;
+  readonly #router: InterestRouter;
+  readonly #now: () => number;
+  /** Per appservice: the running build loop, and whether another pass was asked for meanwhile. */
+  readonly #building = new Map<string, { again: boolean }>();
+  #unsubscribe: (() => void)[] = [];
+  #sweep: NodeJS.Timeout | null = null;
+  #closed = false;
+
+  constructor(deps: DeliveryDeps) {
+    this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
+    this.store = new DeliveryStore(deps.db);
+    this.#router = new InterestRouter(deps.rooms, this.#now);
+    this.sender = new Sender({
+      store: this.store,
+      registry: deps.registry,
+      log: deps.log,
+      config: deps.config,
+      now: this.#now,
+      onAcked: (asId) => this.kick(asId),
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    });
+  }
+
+  async start(): Promise<void> {
+    this.#deps.queue.process<{ asId: string; txnId: number }>(DELIVERY_QUEUE, (job) => this.sender.run(job.data.asId, job.data.txnId), { concurrency: 16 });
+    this.#unsubscribe.push(
+      this.#deps.notifier.subscribe((u) => {
+        if (u.stream === 'events') this.kickAll();
+      }),
+    );
+    this.#unsubscribe.push(
+      this.#deps.registry.subscribe((change) => {
+        this.sender.wake(change.appservice.id);
+        this.kick(change.appservice.id);
+      }),
+    );
+    for (const b of await this.store.backlogs()) await this.#enqueue(b.asId, b.newest);
+    this.kickAll();
+    this.#sweep = setInterval(() => this.kickAll(), SWEEP_MS);
+    this.#sweep.unref();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#sweep) clearInterval(this.#sweep);
+    for (const u of this.#unsubscribe) u();
+    this.sender.close();
+    // Let running build passes finish their database work before the pool closes.
+    while (this.#building.size > 0) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /** Lag and queue depth for metrics and the admin API. */
+  async lag(asId: string): Promise<{ events: number; seconds: number; queued: number }> {
+    const end = await this.#deps.rooms.currentPosition();
+    const backlog = (await this.store.backlogs()).find((b) => b.asId === asId);
+    const cursor = (await this.store.cursors(asId, { events: end, receipts: 0, presence: 0 })).events;
+    return {
+      events: Math.max(0, end - cursor),
+      seconds: backlog ? Math.max(0, this.#now() - backlog.oldestTs) / 1000 : 0,
+      queued: backlog?.count ?? 0,
+    };
+  }
+
+  /** Asks the sender to retry now, on whichever process holds the appservice's job. */
+  async forceRetry(asId: string): Promise<void> {
+    await this.store.requestRetry(asId, true);
+    this.sender.wake(asId);
+    this.kick(asId);
+  }
+
+  kickAll(): void {
+    for (const reg of this.#deps.registry.active()) this.kick(reg.id);
+  }
+
+  /** Runs the builder for one appservice (coalesced: one loop per appservice per process). */
+  kick(asId: string): void {
+    if (this.#closed) return;
+    const running = this.#building.get(asId);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const state = { again: false };
+    this.#building.set(asId, state);
+    void this.#buildLoop(asId, state)
+      .catch((err: unknown) => this.#deps.log.error('appservice delivery: building failed', { appservice_id: asId, err }))
+      .finally(() => this.#building.delete(asId));
+  }
+
+  async #buildLoop(asId: string, state: { again: boolean }): Promise<void> {
+    for (;;) {
+      state.again = false;
+      const reg = this.#deps.registry.get(asId);
+      if (!reg || this.#closed || this.#deps.registry.isPaused(asId)) return;
+      const progressed = await this.#buildUntilFull(reg);
+      if (!progressed && !state.again) return;
+    }
+  }
+
+  async #buildUntilFull(reg: Registration): Promise<boolean> {
+    let progressed = false;
+    while (!this.#closed && (await this.store.pendingCount(reg.id)) < MAX_QUEUED) {
+      const built = await buildOne({ store: this.store, rooms: this.#deps.rooms, router: this.#router, now: this.#now }, reg);
+      if (!built) continue;
+      if (built.txnId !== null) {
+        progressed = true;
+        await this.#enqueue(reg.id, built.txnId);
+      }
+      if (built.caughtUp) break;
+    }
+    return progressed;
+  }
+
+  async #enqueue(asId: string, txnId: number): Promise<void> {
+    // The job retries inside its handler (see "Retries"); it throws only when this process is
+    // closing, and the queue then hands it to the next process after a short delay.
+    await this.#deps.queue.add(DELIVERY_QUEUE, 'send', { asId, txnId }, { jobId: `${asId}-${txnId}`, orderKey: asId, attempts: JOB_ATTEMPTS, backoff: HANDOVER_BACKOFF });
+  }
+}

@@ -1,0 +1,128 @@
+// Sends the queued transactions of one appservice, oldest first, retrying each until a 2xx
+// (the "Retries" and "Current registration" rules of delivery.ts). Runs inside a JobQueue job
+// whose orderKey is the appservice id, so it is the only sender of that appservice.
+import type { Logger } from '../../core/observability/log.ts';
+import { backoffDelay } from '../../core/queue/queue.ts';
+import type { AppserviceRegistry } from '../registry/registry.ts';
+import { appserviceUrl, callAppservice, describeOutcome } from './http.ts';
+import type { DeliveryMetrics } from './metrics.ts';
+import type { DeliveryStore, QueuedTxn } from './store.ts';
+
+/** Consecutive failures after which an appservice counts as down (one timeout is not enough). */
+export const DOWN_AFTER_FAILURES = 3;
+/** How often a waiting sender looks at the shared retry_now flag and the registration. */
+const POLL_MS = 500;
+
+export interface SenderConfig {
+  requestTimeoutMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+export interface SenderDeps {
+  store: DeliveryStore;
+  registry: AppserviceRegistry;
+  log: Logger;
+  config: SenderConfig;
+  now: () => number;
+  onAcked: (asId: string) => void;
+  metrics?: DeliveryMetrics;
+}
+
+export type DeliveryState = 'up' | 'down' | 'paused';
+
+export class Sender {
+  readonly #deps: SenderDeps;
+  readonly #wakers = new Map<string, Set<() => void>>();
+  readonly #failures = new Map<string, number>();
+  #closed = false;
+
+  constructor(deps: SenderDeps) {
+    this.#deps = deps;
+  }
+
+  state(asId: string): DeliveryState {
+    if (this.#deps.registry.isPaused(asId)) return 'paused';
+    return (this.#failures.get(asId) ?? 0) >= DOWN_AFTER_FAILURES ? 'down' : 'up';
+  }
+
+  /** Ends a wait of this appservice's sender in this process (ping, force retry, registry change). */
+  wake(asId: string): void {
+    for (const w of this.#wakers.get(asId) ?? []) w();
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const set of this.#wakers.values()) for (const w of set) w();
+  }
+
+  /** The job handler: every queued transaction with id <= upTo, in order. */
+  async run(asId: string, upTo: number): Promise<void> {
+    for (;;) {
+      const [txn] = await this.#deps.store.pending(asId, upTo, 1);
+      if (!txn) return;
+      await this.#sendUntilAcked(txn);
+      this.#deps.onAcked(asId);
+    }
+  }
+
+  async #sendUntilAcked(txn: QueuedTxn): Promise<void> {
+    const { store, registry, config, log, metrics } = this.#deps;
+    let failures = 0;
+    for (;;) {
+      if (this.#closed) throw new Error('closing: handing the transaction over');
+      const reg = registry.get(txn.asId);
+      if (!reg || reg.url === null || registry.isPaused(txn.asId)) {
+        // Removed, url removed, or paused: hold the queue until that changes.
+        await this.#wait(txn.asId, POLL_MS * 4);
+        continue;
+      }
+      const url = appserviceUrl(reg.url, `transactions/${encodeURIComponent(String(txn.txnId))}`);
+      const outcome = await callAppservice(url, 'PUT', reg.hsToken, txn.body, config.requestTimeoutMs);
+      if (outcome.kind === 'ok') {
+        await store.ack(txn.asId, txn.txnId);
+        this.#failures.set(txn.asId, 0);
+        metrics?.sent(txn, this.#deps.now());
+        return;
+      }
+      failures++;
+      this.#failures.set(txn.asId, (this.#failures.get(txn.asId) ?? 0) + 1);
+      metrics?.failed(txn.asId);
+      const delay = backoffDelay(failures, { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs });
+      const error = describeOutcome(outcome);
+      await store.recordFailure(txn.asId, error, this.#deps.now(), this.#deps.now() + delay);
+      log.warn('appservice transaction failed', { appservice_id: txn.asId, txn_id: txn.txnId, error, retry_in_ms: delay });
+      await this.#waitForRetry(txn.asId, delay);
+    }
+  }
+
+  /** Waits out the backoff, ending early on a wake-up or the shared retry_now flag. */
+  async #waitForRetry(asId: string, delayMs: number): Promise<void> {
+    const until = this.#deps.now() + delayMs;
+    while (!this.#closed && this.#deps.now() < until) {
+      if (await this.#wait(asId, Math.min(POLL_MS, until - this.#deps.now()))) return;
+      const row = await this.#deps.store.deliveryRow(asId);
+      if (row?.retryNow) {
+        await this.#deps.store.requestRetry(asId, false);
+        return;
+      }
+    }
+  }
+
+  /** true when woken, false on timeout. */
+  #wait(asId: string, ms: number): Promise<boolean> {
+    if (this.#closed) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      let set = this.#wakers.get(asId);
+      if (!set) this.#wakers.set(asId, (set = new Set()));
+      const done = (woken: boolean) => {
+        clearTimeout(timer);
+        set.delete(waker);
+        resolve(woken);
+      };
+      const waker = () => done(true);
+      const timer = setTimeout(() => done(false), Math.max(0, ms));
+      set.add(waker);
+    });
+  }
+}
