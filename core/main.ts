@@ -30,6 +30,14 @@ import { createAppserviceAdmin } from '../appservices/registry/admin.ts';
 import { registerRegistryMetrics } from '../appservices/registry/metrics.ts';
 import { createAppserviceGate, createReservedNames } from '../appservices/gate.ts';
 import { PuppetRegistry } from '../appservices/puppets/registry.ts';
+import { createGhostPolicy, ghostAwareProfileListener } from '../appservices/puppets/settings.ts';
+import { AppserviceQueryClient } from '../appservices/query/client.ts';
+import { createAppserviceQueries } from '../appservices/query/queries.ts';
+import { profilesWithUserQuery } from '../appservices/query/profiles-on-demand.ts';
+import { createThirdPartyLookups } from '../appservices/query/thirdparty.ts';
+import { createAppserviceRoomLists } from '../appservices/query/room-lists.ts';
+import { AppserviceRoomListStore } from '../appservices/store.ts';
+import { appserviceRoomListRoutes, thirdPartyRoutes } from './api/client/thirdparty.ts';
 import { LocalNotifier, type Notifier } from './notifier/notifier.ts';
 import { createRedisNotifier } from './notifier/redis-notifier.ts';
 import { AccountDataService, ACCOUNT_DATA_MIGRATIONS_DIR } from './account-data/service.ts';
@@ -53,7 +61,7 @@ import { directoryRoutes } from './api/client/directory.ts';
 import { createHistoryDeps } from './rooms/history-access.ts';
 import { membershipRoutes } from './api/client/membership.ts';
 import { aliasRoutes } from './api/client/aliases.ts';
-import type { UserId } from './spec/ids.ts';
+import type { RoomAlias, UserId } from './spec/ids.ts';
 import { roomMembershipCheck } from './rooms/membership-check.ts';
 import { AppserviceDelivery } from '../appservices/delivery/delivery.ts';
 import { DeliveryMetrics } from '../appservices/delivery/metrics.ts';
@@ -119,13 +127,17 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       log: log.child({ component: 'appservices' }),
     });
     const gate = createAppserviceGate(appserviceRegistry);
+    const ghostPolicy = createGhostPolicy(appserviceRegistry);
     // Rooms reads profiles and users announces profile changes and deactivations to rooms: the
     // listeners forward to rooms once it exists.
     let rooms: Rooms | null = null;
     const users = createUsers({
       db: storage.db,
       config: { ...config, registration: { ...config.registration, sharedSecret } },
-      profileListener: { onProfileChanged: async (userId: UserId, field, value) => rooms?.service.onProfileChanged(userId, field, value) },
+      // Ghosts of appservices with switchyard.propagate_ghost_profiles: false skip the per-room events.
+      profileListener: ghostAwareProfileListener(ghostPolicy, {
+        onProfileChanged: async (userId: UserId, field, value) => rooms?.service.onProfileChanged(userId, field, value),
+      }),
       reservedNames: createReservedNames(gate),
       deactivationListener: { onDeactivated: async (userId: UserId, erase) => rooms?.service.onDeactivated(userId, erase) },
     });
@@ -137,6 +149,12 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     await appserviceRegistry.start();
     closers.push(() => appserviceRegistry.stop());
     registerRegistryMetrics(appserviceRegistry, metrics);
+    // Queries to appservices have their own client (timeout, concurrency): never delivery's.
+    const queryClient = new AppserviceQueryClient(config.appserviceQueries);
+    const appserviceQueries = createAppserviceQueries({ registry: appserviceRegistry, client: queryClient });
+    const thirdParty = createThirdPartyLookups({ registry: appserviceRegistry, client: queryClient });
+    // /publicRooms asks this for third_party_instance_id and include_all_networks.
+    const appserviceRoomLists = createAppserviceRoomLists({ store: new AppserviceRoomListStore(storage.db) });
     const appserviceAdmin = createAppserviceAdmin({ registry: appserviceRegistry, store: appservicesStore, puppets });
     const roomsFeature = createRooms({
       db: storage.db,
@@ -145,6 +163,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       defaultRoomVersion: config.rooms.defaultVersion,
       notifier,
       profiles: users.profiles,
+      aliasNamespaces: { exclusiveAliasOwner: (alias) => gate.exclusiveAliasOwner(alias as RoomAlias), queryAlias: (alias) => appserviceQueries.queryAlias(alias) },
       // The embedded database's data-dir lock admits one process: no cross-process room locks.
       singleWriter: storage.kind === 'embedded',
       metrics,
@@ -231,7 +250,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...loginRoutes({ sessions: users.sessions }),
       ...accountRoutes({ account: users.account }),
       ...deviceRoutes({ devices: users.devices }),
-      ...profileRoutes({ profiles: users.profiles }),
+      ...profileRoutes({ profiles: profilesWithUserQuery(users.profiles, appserviceQueries) }),
       ...capabilitiesRoutes({ defaultRoomVersion: config.rooms.defaultVersion }),
       ...synapseRegisterRoutes({ sharedSecret: users.sharedSecret }),
       ...registrationTokenRoutes({ tokens: users.registrationTokens }),
@@ -247,6 +266,8 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...roomRoutes({ rooms: roomsFeature.service }),
       ...membershipRoutes({ rooms: roomsFeature.service }),
       ...aliasRoutes({ rooms: roomsFeature.service }),
+      ...thirdPartyRoutes({ thirdParty }),
+      ...appserviceRoomListRoutes({ roomLists: appserviceRoomLists }),
       ...historyRoutes({ history }),
       ...reportRoutes({ reports: history.history }),
       ...directoryRoutes({ history, input: roomsFeature.input }),

@@ -6,6 +6,7 @@
 import type { AppserviceAdmin, AppserviceStatus } from '../../core/ports/appservice-admin.ts';
 import { MatrixError } from '../../core/spec/errors.ts';
 import type { PuppetRegistry } from '../puppets/registry.ts';
+import { puppetSettings, type PuppetSettings } from '../puppets/settings.ts';
 import type { AppservicesStore } from '../store.ts';
 import { parseObject } from './folder.ts';
 import { describeSource, type AppserviceRegistry, type RegistryEntry } from './registry.ts';
@@ -16,6 +17,8 @@ export interface AdminDeps {
   puppets: PuppetRegistry;
   now?: () => number;
 }
+
+const puppetStatus = (p: PuppetSettings) => ({ ghosts_in_user_directory: p.ghostsInUserDirectory, propagate_ghost_profiles: p.propagateGhostProfiles });
 
 export function statusOf(e: RegistryEntry): AppserviceStatus {
   const r = e.registration;
@@ -41,6 +44,7 @@ export function statusOf(e: RegistryEntry): AppserviceStatus {
           receive_to_device: r.receiveToDevice,
           msc3202: r.msc3202,
           msc4190: r.msc4190,
+          ...puppetStatus(puppetSettings(r)),
         }
       : {}),
   };

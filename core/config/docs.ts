@@ -16,6 +16,7 @@ export const OPTION_DOCS: Record<string, string> = {
   metrics: 'Prometheus metrics at this path on the main listener.',
   well_known: 'client: extra keys for /.well-known/matrix/client. server: host:port for /.well-known/matrix/server delegation.',
   appservices_dir: 'Folder of appservice registration YAML files (Synapse format), reloaded without a restart. Env: APPSERVICES_DIR.',
+  appservice_queries: 'User, alias and third-party lookups the hub makes to appservices while a client waits: timeout_ms per request (then the client gets M_NOT_FOUND), concurrency across all appservices. Separate from transaction delivery.',
   rooms: 'default_version: the room version of new rooms.',
   presence: 'enabled: false stops tracking and sharing online status (PUT presence is accepted, everyone reads as offline).',
   appservices: 'Delivery to appservices. request_timeout_ms: how long one transaction or ping may take before it is retried (a timeout alone does not mark an appservice down). retry_base_ms / retry_max_ms: capped exponential backoff with jitter between retries.',

@@ -46,6 +46,8 @@ export interface Config {
   metrics: { enabled: boolean; path: string };
   wellKnown: { client: Record<string, unknown> | null; server: string | null };
   appservicesDir: string;
+  /** Outbound user, alias and third-party queries to appservices (never the delivery path). */
+  appserviceQueries: { timeoutMs: number; concurrency: number };
   rooms: { defaultVersion: string };
   presence: { enabled: boolean };
   /** Transaction delivery to appservices (appservices/delivery). */
@@ -75,6 +77,7 @@ export const DEFAULTS: Config = {
   metrics: { enabled: true, path: '/metrics' },
   wellKnown: { client: null, server: null },
   appservicesDir: 'config/appservices',
+  appserviceQueries: { timeoutMs: 5_000, concurrency: 16 },
   rooms: { defaultVersion: '12' },
   presence: { enabled: true },
   appservices: { requestTimeoutMs: 30_000, retryBaseMs: 1_000, retryMaxMs: 5 * 60_000 },

@@ -23,7 +23,7 @@ export function mount(router: Router, { def, handler }: Route, deps: MountDeps):
     const rawQuery = ctx.query as Record<string, unknown>;
     const userAgent = ctx.get('user-agent') || null;
     const token = extractToken(ctx.headers, rawQuery);
-    const requester = await authenticate(deps.auth, def.auth, token, { ip: ctx.ip, userAgent }, extractMasquerade(rawQuery));
+    const requester = await authenticate(deps.auth, def.auth, token, { ip: ctx.ip, userAgent }, def.masquerade === false ? undefined : extractMasquerade(rawQuery));
     if (limiter && !isRateLimitExempt(deps.auth, requester)) {
       const decision = limiter.hit(requester?.userId ?? ctx.ip);
       if (!decision.allowed) {

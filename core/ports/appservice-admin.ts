@@ -25,6 +25,10 @@ export interface AppserviceStatus {
   receive_to_device?: boolean;
   msc3202?: boolean;
   msc4190?: boolean;
+  /** Registration key `switchyard.ghosts_in_user_directory` (default false). */
+  ghosts_in_user_directory?: boolean;
+  /** Registration key `switchyard.propagate_ghost_profiles` (default true). */
+  propagate_ghost_profiles?: boolean;
 }
 
 export interface AppservicePuppet {

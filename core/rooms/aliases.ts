@@ -5,7 +5,7 @@ import type { Requester } from '../spec/endpoint.ts';
 import { MatrixError } from '../spec/errors.ts';
 import { parseRoomAlias } from '../spec/ids.ts';
 import { readPowerLevels, requiredLevel, userLevel } from '../events/power-levels.ts';
-import { requireHead, type RoomsContext } from './context.ts';
+import { checkAliasNotReserved, lookupLocalAlias, requireHead, type RoomsContext } from './context.ts';
 import { stateViewFor } from './state-access.ts';
 
 function localAlias(ctx: RoomsContext, alias: string): string {
@@ -16,6 +16,7 @@ function localAlias(ctx: RoomsContext, alias: string): string {
 
 export async function setAlias(ctx: RoomsContext, r: Requester, alias: string, roomId: string): Promise<void> {
   localAlias(ctx, alias);
+  checkAliasNotReserved(ctx, r, alias);
   if (!(await ctx.input.head(roomId))) throw new MatrixError('M_NOT_FOUND', 'Unknown room');
   if (!(await ctx.store.insertAlias(alias, roomId, r.userId))) {
     // Spec: 409 for an alias that already exists.
@@ -26,7 +27,7 @@ export async function setAlias(ctx: RoomsContext, r: Requester, alias: string, r
 export async function resolveAlias(ctx: RoomsContext, alias: string): Promise<{ room_id: string; servers: string[] }> {
   if (!parseRoomAlias(alias)) throw new MatrixError('M_INVALID_PARAM', 'Room alias invalid');
   if (!alias.endsWith(`:${ctx.serverName}`)) throw new MatrixError('M_NOT_FOUND', 'Remote room aliases cannot be resolved yet (no federation)');
-  const found = await ctx.store.aliasRoom(alias);
+  const found = await lookupLocalAlias(ctx, alias);
   if (!found) throw new MatrixError('M_NOT_FOUND', `Room alias ${alias} not found`);
   return { room_id: found.roomId, servers: [ctx.serverName] };
 }

@@ -170,6 +170,8 @@ export interface SendInput {
   readonly content: Record<string, unknown>;
   readonly stateKey?: string;
   readonly txnId?: string;
+  /** The `ts` query parameter; honoured for appservices only (application-service-api "Timestamp massaging"). */
+  readonly ts?: number;
 }
 
 export interface MembershipInput {

@@ -12,6 +12,19 @@ export interface ProfileSource {
   getProfile(userId: string): Promise<Record<string, unknown>>;
 }
 
+/**
+ * What rooms asks of the appservice hub about aliases (wired by core/main.ts over the gate and
+ * appservices/query). application-service-api "Registration": an exclusive aliases namespace
+ * reserves its aliases for that appservice; "Querying": an alias in a namespace that does not
+ * exist yet is first asked for.
+ */
+export interface AliasNamespaces {
+  /** The appservice that claims the alias exclusively, or null. */
+  exclusiveAliasOwner(alias: string): string | null;
+  /** Asks the interested appservice to create the alias; true when it says it did. */
+  queryAlias(alias: string): Promise<boolean>;
+}
+
 export interface RoomsContext {
   readonly store: RoomsStore;
   readonly input: RoomInput;
@@ -19,6 +32,7 @@ export interface RoomsContext {
   readonly serverName: string;
   readonly defaultRoomVersion: string;
   readonly profiles: ProfileSource | null;
+  readonly aliasNamespaces: AliasNamespaces | null;
   readonly now: () => number;
 }
 
@@ -50,3 +64,16 @@ export async function profileContent(ctx: RoomsContext, userId: string): Promise
 
 /** The device (or, without one, access token) scope of transaction ids. */
 export const txnScope = (r: Requester): string => (r.deviceId !== null ? `d:${r.deviceId}` : `t:${r.tokenId ?? r.appserviceId ?? ''}`);
+
+/** M_EXCLUSIVE unless nobody or the requesting appservice itself claims the alias exclusively. */
+export function checkAliasNotReserved(ctx: RoomsContext, r: Requester, alias: string): void {
+  const owner = ctx.aliasNamespaces?.exclusiveAliasOwner(alias) ?? null;
+  if (owner !== null && owner !== r.appserviceId) throw new MatrixError('M_EXCLUSIVE', `${alias} is reserved by an application service`);
+}
+
+/** A local alias's room, asking an interested appservice once when the alias does not exist. */
+export async function lookupLocalAlias(ctx: RoomsContext, alias: string): Promise<{ roomId: string; creator: string } | null> {
+  const found = await ctx.store.aliasRoom(alias);
+  if (found || !ctx.aliasNamespaces || !(await ctx.aliasNamespaces.queryAlias(alias))) return found;
+  return ctx.store.aliasRoom(alias);
+}

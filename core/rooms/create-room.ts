@@ -10,7 +10,7 @@ import { parseRoomAlias, parseUserId } from '../spec/ids.ts';
 import { roomVersion } from '../events/room-versions.ts';
 import type { JsonObject } from '../events/pdu.ts';
 import type { CreateRoomInput } from './api.ts';
-import { profileContent, type RoomsContext } from './context.ts';
+import { checkAliasNotReserved, profileContent, type RoomsContext } from './context.ts';
 import { validateEventType } from './validate.ts';
 
 type Preset = NonNullable<CreateRoomInput['preset']>;
@@ -66,6 +66,7 @@ export async function createRoom(ctx: RoomsContext, requester: Requester, input:
   if (input.roomAliasName !== undefined) {
     alias = `#${input.roomAliasName}:${ctx.serverName}`;
     if (!parseRoomAlias(alias) || input.roomAliasName.includes(':')) throw new MatrixError('M_INVALID_PARAM', 'Invalid room_alias_name');
+    checkAliasNotReserved(ctx, requester, alias);
     if (await ctx.store.aliasRoom(alias)) throw new MatrixError('M_ROOM_IN_USE', 'Room alias already taken');
   }
   for (const s of input.initialState ?? []) validateEventType(s.type);

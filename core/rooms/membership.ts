@@ -8,7 +8,7 @@ import { MatrixError } from '../spec/errors.ts';
 import { parseRoomAlias, parseRoomId, parseUserId } from '../spec/ids.ts';
 import type { JsonObject } from '../events/pdu.ts';
 import type { MembershipInput } from './api.ts';
-import { membershipIn, profileContent, requireHead, type RoomsContext } from './context.ts';
+import { lookupLocalAlias, membershipIn, profileContent, requireHead, type RoomsContext } from './context.ts';
 import type { CommittedEvent } from './room-input.ts';
 
 /** Resolves a room id or a local alias to a known room id. */
@@ -19,7 +19,7 @@ export async function resolveRoom(ctx: RoomsContext, roomIdOrAlias: string): Pro
     if (!alias.endsWith(`:${ctx.serverName}`)) {
       throw new MatrixError('M_NOT_FOUND', 'Remote room aliases cannot be resolved yet (no federation)');
     }
-    const found = await ctx.store.aliasRoom(alias);
+    const found = await lookupLocalAlias(ctx, alias);
     if (!found) throw new MatrixError('M_NOT_FOUND', 'Room alias not found');
     return found.roomId;
   }

@@ -39,6 +39,8 @@ export interface EventInput {
   readonly sender: string;
   readonly content: JsonObject;
   readonly redacts?: string;
+  /** application-service-api "Timestamp massaging": an appservice-chosen origin_server_ts. */
+  readonly originServerTs?: number;
   readonly txn?: { readonly userId: string; readonly scope: string; readonly txnId: string };
 }
 
@@ -94,7 +96,7 @@ export class RoomBuilder {
         prev_events: this.#extremities.slice(-MAX_PREV_EVENTS),
         auth_events: selectAuthEvents(draftBase, lookup, this.version),
         depth: this.#depth + 1,
-        origin_server_ts: this.#now(),
+        origin_server_ts: input.originServerTs ?? this.#now(),
         ...(input.redacts !== undefined ? { redacts: input.redacts } : {}),
       },
       this.version,

@@ -13,7 +13,7 @@ import { persistMetrics } from './metrics.ts';
 import type { DeactivationListener, ProfileChangeListener } from '../users/api.ts';
 import type { CreateRoomInput, Membership, MembershipInput, RoomsApi, SendInput, StoredEvent } from './api.ts';
 import { deleteAlias, resolveAlias, roomAliases, setAlias } from './aliases.ts';
-import { membershipIn, profileContent, type ProfileSource, type RoomsContext } from './context.ts';
+import { membershipIn, profileContent, type AliasNamespaces, type ProfileSource, type RoomsContext } from './context.ts';
 import { createRoom } from './create-room.ts';
 import * as membership from './membership.ts';
 import { Persister } from './persister.ts';
@@ -33,6 +33,8 @@ export interface RoomsDeps {
   defaultRoomVersion: string;
   notifier?: Notifier;
   profiles?: ProfileSource;
+  /** Exclusive alias namespaces and alias queries of the appservices. */
+  aliasNamespaces?: AliasNamespaces;
   /** True when no other process can write to the database (the embedded PGlite): cheaper batches. */
   singleWriter?: boolean;
   metrics?: Registry;
@@ -146,6 +148,7 @@ export function createRooms(deps: RoomsDeps): Rooms {
     serverName: deps.signer.serverName,
     defaultRoomVersion: deps.defaultRoomVersion,
     profiles: deps.profiles ?? null,
+    aliasNamespaces: deps.aliasNamespaces ?? null,
     now: deps.now ?? Date.now,
   };
   return { service: new RoomsService(ctx), reads: new RoomReads(store), store, persister, input, close: () => persister.close() };

@@ -71,9 +71,18 @@ export async function sendEvent(ctx: RoomsContext, r: Requester, input: SendInpu
     return redact(ctx, r, { roomId: input.roomId, eventId: target, txnId: input.txnId, content: rest });
   }
   if (type === 'm.room.canonical_alias' && stateKey === '') await checkCanonicalAlias(ctx, input.roomId, input.content);
+  // Only appservices may choose the timestamp; from anyone else `ts` is ignored.
+  const originServerTs = r.appserviceId !== null && input.ts !== undefined ? input.ts : undefined;
   return idempotent(ctx, r, input.txnId, async (txn) => {
     const { events } = await ctx.input.run(input.roomId, (b) => {
-      b.add({ type, ...(stateKey !== undefined ? { stateKey } : {}), sender: r.userId, content: input.content as JsonObject, ...(txn ? { txn } : {}) });
+      b.add({
+        type,
+        ...(stateKey !== undefined ? { stateKey } : {}),
+        sender: r.userId,
+        content: input.content as JsonObject,
+        ...(originServerTs !== undefined ? { originServerTs } : {}),
+        ...(txn ? { txn } : {}),
+      });
     });
     return { event_id: events[0]!.eventId };
   });

@@ -43,6 +43,12 @@ export interface EndpointDef<A extends AuthKind = AuthKind, B = unknown, Q = unk
   readonly params?: Shape<P>;
   /** Overrides the configured body limit (e.g. media upload). */
   readonly maxBodyBytes?: number;
+  /**
+   * false: an appservice calls this endpoint as itself and `user_id` is not an identity
+   * assertion (Synapse's get_appservice_by_req, e.g. /register, whose frameworks send the ghost's
+   * user_id before the ghost exists).
+   */
+  readonly masquerade?: false;
 }
 
 export const endpoint = <A extends AuthKind, B = undefined, Q = undefined, P = undefined>(

@@ -36,11 +36,17 @@ export function roomRoutes(deps: { rooms: RoomsApi }): Route[] {
       }),
     })),
     route(getJoinedMembersByRoom, async ({ requester, params }) => ({ joined: await rooms.joinedMembers(requester, params.roomId) })),
-    route(sendMessage, async ({ requester, params, body }) =>
-      rooms.send(requester, { roomId: params.roomId, type: params.eventType, content: body, txnId: params.txnId }),
+    route(sendMessage, async ({ requester, params, query, body }) =>
+      rooms.send(requester, { roomId: params.roomId, type: params.eventType, content: body, txnId: params.txnId, ...(query.ts !== undefined ? { ts: query.ts } : {}) }),
     ),
-    route(setRoomStateWithKey, async ({ requester, params, body }) =>
-      rooms.send(requester, { roomId: params.roomId, type: params.eventType, content: body, stateKey: params.stateKey ?? '' }),
+    route(setRoomStateWithKey, async ({ requester, params, query, body }) =>
+      rooms.send(requester, {
+        roomId: params.roomId,
+        type: params.eventType,
+        content: body,
+        stateKey: params.stateKey ?? '',
+        ...(query.ts !== undefined ? { ts: query.ts } : {}),
+      }),
     ),
     route(getRoomStateWithKey, async ({ requester, params, query }) => {
       const ev = await rooms.getStateEvent(requester, params.roomId, params.eventType, params.stateKey ?? '');

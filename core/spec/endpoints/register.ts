@@ -15,6 +15,7 @@ export const register = endpoint({
   method: 'POST',
   paths: [`${V3}/register`],
   auth: 'optional',
+  masquerade: false,
   rateLimit: 'register',
   query: object({ kind: withDefault(literal('user', 'guest'), 'user') }),
   body: object({

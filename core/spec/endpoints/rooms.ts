@@ -2,7 +2,7 @@
 // create_room.yaml, rooms.yaml, room_state.yaml, room_send.yaml, redaction.yaml,
 // room_upgrades.yaml, list_joined_rooms.yaml).
 import { endpoint } from '../endpoint.ts';
-import { array, bool, jsonObject, literal, object, optional, str } from '../shape.ts';
+import { array, bool, int, jsonObject, literal, object, optional, str } from '../shape.ts';
 
 const V3 = '/_matrix/client/v3';
 const roomParams = object({ roomId: str() });
@@ -59,6 +59,8 @@ export const sendMessage = endpoint({
   auth: 'user',
   rateLimit: 'message',
   params: object({ roomId: str(), eventType: str(), txnId: str() }),
+  // application-service-api "Timestamp massaging" (appservices only).
+  query: object({ ts: optional(int({ min: 0 })) }),
   body: jsonObject(),
 });
 
@@ -73,6 +75,7 @@ export const setRoomStateWithKey = endpoint({
   auth: 'user',
   rateLimit: 'message',
   params: stateParams,
+  query: object({ ts: optional(int({ min: 0 })) }),
   body: jsonObject(),
 });
 
