@@ -96,7 +96,7 @@ export class RoomBuilder {
         prev_events: this.#extremities.slice(-MAX_PREV_EVENTS),
         auth_events: selectAuthEvents(draftBase, lookup, this.version),
         depth: this.#depth + 1,
-        origin_server_ts: input.originServerTs ?? this.#now(),
+        origin_server_ts: isCreate && this.version.roomIdFromCreateEvent ? uniqueCreateTs(input.originServerTs ?? this.#now()) : (input.originServerTs ?? this.#now()),
         ...(input.redacts !== undefined ? { redacts: input.redacts } : {}),
       },
       this.version,
@@ -264,3 +264,15 @@ export class RoomInput {
     this.#heads.delete(roomId);
   }
 }
+
+/**
+ * From v12 the room id is the create event's reference hash, and a create event holds little
+ * more than its sender and timestamp: two rooms made by one user in the same millisecond would
+ * get the same id. Create events of this process therefore get strictly increasing timestamps.
+ */
+let lastCreateTs = 0;
+export function uniqueCreateTs(ts: number): number {
+  lastCreateTs = Math.max(ts, lastCreateTs + 1);
+  return lastCreateTs;
+}
+
