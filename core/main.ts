@@ -270,7 +270,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...appserviceRoomListRoutes({ roomLists: appserviceRoomLists }),
       ...historyRoutes({ history }),
       ...reportRoutes({ reports: history.history }),
-      ...directoryRoutes({ history, input: roomsFeature.input }),
+      ...directoryRoutes({ history, input: roomsFeature.input, roomLists: appserviceRoomLists }),
       ...syncRoutes({ sync }),
       ...toDeviceRoutes({ toDevice }),
     ];

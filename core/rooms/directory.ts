@@ -22,6 +22,8 @@ export interface PublicRoomsQuery {
   readonly searchTerm?: string;
   /** room_types filter: null in the list stands for rooms without a type. */
   readonly roomTypes?: readonly (string | null)[];
+  /** Which lists to show: the server's own directory and/or rooms of appservice networks. */
+  readonly lists?: { readonly includeMainDirectory: boolean; readonly roomIds: readonly string[] };
 }
 
 /** A PublishedRoomsChunk entry (definitions/public_rooms_chunk.yaml). */
@@ -58,13 +60,13 @@ function parseSince(since: string | undefined): number {
 }
 
 /**
- * Local published rooms, biggest first (as Synapse orders them). Appservice networks
- * (third_party_instance_id, include_all_networks) have no rooms of their own yet: local rooms only.
+ * Published rooms, biggest first (as Synapse orders them): the server's own directory, and the
+ * rooms appservices list for their networks when the query asks for them (`lists`).
  */
 export async function publicRooms(d: HistoryDeps, q: PublicRoomsQuery): Promise<Record<string, unknown>> {
   const offset = parseSince(q.since);
   const term = q.searchTerm?.trim().toLowerCase();
-  const all = (await d.history.publicRooms())
+  const all = (await d.history.publicRooms(q.lists?.includeMainDirectory ?? true, q.lists?.roomIds ?? []))
     .map(roomSummary)
     .filter((x) => LISTED_JOIN_RULES.includes(x.join_rule as string) || x.world_readable === true)
     .filter((x) => !term || matchesTerm(x, term))

@@ -126,8 +126,11 @@ export class HistoryStore {
     return this.#rooms.getEvents(r.rows.map((x) => x.event_id));
   }
 
-  /** Published rooms with their joined count and the state a directory entry shows. */
-  async publicRooms(): Promise<PublicRoomRow[]> {
+  /**
+   * Published rooms (when `published`) and the rooms named in `extra` (appservice network lists),
+   * with their joined count and the state a directory entry shows.
+   */
+  async publicRooms(published = true, extra: readonly string[] = []): Promise<PublicRoomRow[]> {
     const r = await this.#db.query<{ room_id: string; joined: number; type: string | null; json: string | null }>(
       `SELECT r.room_id,
               (SELECT count(*)::int FROM current_state m WHERE m.room_id = r.room_id AND m.type = 'm.room.member' AND m.membership = 'join') AS joined,
@@ -135,8 +138,8 @@ export class HistoryStore {
          FROM rooms r
          LEFT JOIN current_state c ON c.room_id = r.room_id AND c.state_key = '' AND c.type = ANY($1::text[])
          LEFT JOIN events e ON e.event_id = c.event_id
-        WHERE r.is_public`,
-      [DIRECTORY_STATE_TYPES],
+        WHERE (r.is_public AND $2) OR r.room_id = ANY($3::text[])`,
+      [DIRECTORY_STATE_TYPES, published, extra],
     );
     const rooms = new Map<string, { joined: number; state: Map<string, Record<string, unknown>> }>();
     for (const row of r.rows) {

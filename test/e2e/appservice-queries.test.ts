@@ -138,13 +138,23 @@ describe('appservice queries', () => {
   });
 
   test('appservice room lists: only appservices may list and unlist (visibility private)', async () => {
-    const room = await call(hub.url, 'POST', '/_matrix/client/v3/createRoom', alice.token, {});
+    const room = await call(hub.url, 'POST', '/_matrix/client/v3/createRoom', alice.token, { preset: 'public_chat' });
     const roomId = room.body.room_id as string;
     const path = `/_matrix/client/v3/directory/list/appservice/libera/${enc(roomId)}`;
     const denied = await call(hub.url, 'PUT', path, alice.token, { visibility: 'public' });
     assert.equal(denied.status, 403);
     assert.equal((await call(hub.url, 'PUT', path, 'as-irc', { visibility: 'public' })).status, 200);
+    // The network's list holds the room; the server's own directory does not (it is unpublished).
+    const portal = await call(hub.url, 'POST', '/_matrix/client/v3/publicRooms', alice.token, { third_party_instance_id: 'irc|libera' });
+    assert.equal(portal.status, 200, JSON.stringify(portal.body));
+    assert.deepEqual((portal.body.chunk as { room_id: string }[]).map((r) => r.room_id), [roomId]);
+    const main = await call(hub.url, 'POST', '/_matrix/client/v3/publicRooms', alice.token, {});
+    assert.ok(!(main.body.chunk as { room_id: string }[]).some((r) => r.room_id === roomId));
+    const everything = await call(hub.url, 'POST', '/_matrix/client/v3/publicRooms', alice.token, { include_all_networks: true });
+    assert.ok((everything.body.chunk as { room_id: string }[]).some((r) => r.room_id === roomId));
     assert.equal((await call(hub.url, 'PUT', path, 'as-irc', { visibility: 'private' })).status, 200);
+    const after = await call(hub.url, 'POST', '/_matrix/client/v3/publicRooms', alice.token, { third_party_instance_id: 'irc|libera' });
+    assert.deepEqual(after.body.chunk, []);
   });
 
   test('double puppeting: a url-less registration acts as real local users', async () => {

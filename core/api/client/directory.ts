@@ -6,8 +6,9 @@ import { reportEvent, reportRoom } from '../../spec/endpoints/reports.ts';
 import type { HistoryDeps } from '../../rooms/history-access.ts';
 import type { RoomInput } from '../../rooms/room-input.ts';
 import * as directory from '../../rooms/directory.ts';
+import type { AppserviceRoomLists } from '../../ports/appservice-room-lists.ts';
 
-export function directoryRoutes(deps: { history: HistoryDeps; input: RoomInput }): Route[] {
+export function directoryRoutes(deps: { history: HistoryDeps; input: RoomInput; roomLists: AppserviceRoomLists }): Route[] {
   const d = deps.history;
   return [
     route(getRoomVisibilityOnDirectory, async ({ params }) => directory.getDirectoryVisibility(d, params.roomId)),
@@ -21,6 +22,10 @@ export function directoryRoutes(deps: { history: HistoryDeps; input: RoomInput }
     ),
     route(queryPublicRooms, async ({ body }) =>
       directory.publicRooms(d, {
+        lists: await deps.roomLists.select({
+          ...(body.third_party_instance_id !== undefined ? { thirdPartyInstanceId: body.third_party_instance_id } : {}),
+          ...(body.include_all_networks !== undefined ? { includeAllNetworks: body.include_all_networks } : {}),
+        }),
         ...(body.limit !== undefined ? { limit: body.limit } : {}),
         ...(body.since !== undefined ? { since: body.since } : {}),
         ...(body.filter?.generic_search_term !== undefined ? { searchTerm: body.filter.generic_search_term } : {}),
