@@ -4,12 +4,14 @@ import { toClientEvent } from '../../core/rooms/client-event.ts';
 import type { StoredEvent } from '../../core/rooms/api.ts';
 import type { Registration } from '../registry/registration.ts';
 import type { InterestRouter, RoomsForAppservices } from './interest.ts';
-import type { DeliveryStore } from './store.ts';
+import type { CursorStream, DeliveryStore, TxnDraft } from './store.ts';
 
 /** Issue 5 / Synapse: a transaction carries at most 100 events (and 100 ephemeral, 100 to-device). */
 export const MAX_EVENTS_PER_TXN = 100;
-/** Events read per scan: several transactions' worth, most of which may concern nobody. */
+/** Events read per query: several transactions' worth, most of which may concern nobody. */
 const SCAN_LIMIT = 1_000;
+/** Events one batch looks at at most, so one database transaction stays short. */
+const MAX_SCAN_PER_BATCH = 20_000;
 
 export interface BuildDeps {
   store: DeliveryStore;
@@ -18,57 +20,56 @@ export interface BuildDeps {
   now: () => number;
 }
 
+export type Cursors = Record<CursorStream, number>;
+
 export interface Built {
-  txnId: number | null;
+  txnIds: number[];
+  /** The cursors after the batch (the caller keeps them to skip a read next time). */
+  cursors: Cursors;
   /** Whether the cursor reached the stream's end (nothing more to build now). */
   caughtUp: boolean;
 }
 
 /**
- * Builds and stores at most one transaction. Returns null when another builder moved the
- * cursor first (the caller simply tries again).
+ * Builds at most `maxTxns` transactions from the events after the cursor and stores them with
+ * the cursor move in one database transaction. `known` is the caller's idea of the cursors (null:
+ * read them). Returns null when another builder moved the cursor first (read and try again).
  */
-export async function buildOne(deps: BuildDeps, reg: Registration): Promise<Built | null> {
+export async function buildBatch(deps: BuildDeps, reg: Registration, maxTxns: number, known: Cursors | null): Promise<Built | null> {
   const end = await deps.rooms.currentPosition();
-  const cursors = await deps.store.cursors(reg.id, { events: end, receipts: 0, presence: 0 });
+  const cursors = known ?? (await deps.store.cursors(reg.id, { events: end, receipts: 0, presence: 0 }));
   const from = cursors.events;
-  if (from >= end) return { txnId: null, caughtUp: true };
+  if (from >= end) return { txnIds: [], cursors, caughtUp: true };
+  const want = maxTxns * MAX_EVENTS_PER_TXN;
   const chosen: StoredEvent[] = [];
   let to = from;
-  let scanned = from;
-  while (chosen.length < MAX_EVENTS_PER_TXN && scanned < end) {
-    const events = await deps.rooms.streamEvents(scanned, end, SCAN_LIMIT);
-    if (events.length === 0) {
-      to = end;
-      break;
-    }
+  while (chosen.length < want && to < end && to - from < MAX_SCAN_PER_BATCH) {
+    const events = await deps.rooms.streamEvents(to, end, SCAN_LIMIT);
     for (const ev of events) {
       deps.router.observe(ev);
       // url: null appservices are never pushed to; their cursor moves on so that setting a url
       // later does not flood the appservice with history it never asked for.
       if (reg.url !== null && (await deps.router.isInterested(reg, ev))) chosen.push(ev);
       to = ev.streamOrdering;
-      if (chosen.length === MAX_EVENTS_PER_TXN) break;
+      if (chosen.length === want) break;
     }
-    scanned = to;
-    if (events.length < SCAN_LIMIT && chosen.length < MAX_EVENTS_PER_TXN) {
-      to = end;
-      scanned = end;
-    }
+    // A short read means nothing else is committed up to `end` (positions may have gaps).
+    if (events.length < SCAN_LIMIT && chosen.length < want) to = end;
   }
   const now = deps.now();
-  const txn =
-    chosen.length === 0
-      ? null
-      : {
-          body: JSON.stringify({ events: chosen.map((ev) => toClientEvent(ev, { now })), ephemeral: [] }),
-          events: chosen.length,
-          ephemeral: 0,
-          toDevice: 0,
-          lastStream: chosen[chosen.length - 1]!.streamOrdering,
-          createdTs: now,
-        };
-  const res = await deps.store.commitBatch({ asId: reg.id, from: { events: from }, to: { events: to }, txn });
+  const txns: TxnDraft[] = [];
+  for (let i = 0; i < chosen.length; i += MAX_EVENTS_PER_TXN) {
+    const part = chosen.slice(i, i + MAX_EVENTS_PER_TXN);
+    txns.push({
+      body: JSON.stringify({ events: part.map((ev) => toClientEvent(ev, { now })), ephemeral: [] }),
+      events: part.length,
+      ephemeral: 0,
+      toDevice: 0,
+      lastStream: part[part.length - 1]!.streamOrdering,
+      createdTs: now,
+    });
+  }
+  const res = await deps.store.commitBatch({ asId: reg.id, from: { events: from }, to: { events: to }, txns });
   if (!res) return null;
-  return { txnId: res.txnId, caughtUp: to >= end };
+  return { txnIds: res.txnIds, cursors: { ...cursors, events: to }, caughtUp: to >= end };
 }

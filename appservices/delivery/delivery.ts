@@ -11,13 +11,17 @@
 //   killing the hub at any moment loses nothing.
 // - Transactions: <= 100 events; txnIds increase per appservice and are never reused; the body
 //   is fixed when stored and re-sent byte for byte on every attempt. A 2xx deletes it.
+// - Building: the builder wakes on the notifier's 'events' stream (and a slow sweep, in case a
+//   wake-up was missed) and builds up to BUILD_BATCH transactions per database transaction.
 // - Backlog: at most MAX_QUEUED transactions are queued per appservice. While an appservice is
 //   down, paused or unregistered the cursor stays behind, so after an outage the backlog is
 //   built into full 100-event transactions rather than a trickle of small ones.
 // - Order: one transaction in flight per appservice, in txnId order. Sending is a JobQueue job
 //   (BullMQ with REDIS_URL, the embedded PostgreSQL queue otherwise) with orderKey = appservice
 //   id and jobId `<asId>-<txnId>`, so any hub process may send but never two at once for one
-//   appservice. A job sends every queued transaction up to its own id, oldest first.
+//   appservice. A job is a sender loop (sender.ts): it sends every queued transaction, oldest
+//   first, and keeps going while this process's builder announces more, so steady traffic runs
+//   in one job; a job is enqueued only when no loop runs in this process.
 // - Retries: a failed attempt (refused connection, non-2xx, timeout after
 //   appservices.request_timeout_ms) is retried by the running job itself after a capped
 //   exponential backoff with jitter (retry_base_ms .. retry_max_ms), or at once after a
@@ -36,7 +40,7 @@ import type { JobQueue } from '../../core/queue/queue.ts';
 import type { Notifier } from '../../core/notifier/notifier.ts';
 import type { AppserviceRegistry } from '../registry/registry.ts';
 import type { Registration } from '../registry/registration.ts';
-import { buildOne } from './builder.ts';
+import { buildBatch, type Cursors } from './builder.ts';
 import { InterestRouter, type RoomsForAppservices } from './interest.ts';
 import { DeliveryStore } from './store.ts';
 import { Sender, type SenderConfig } from './sender.ts';
@@ -44,7 +48,9 @@ import type { DeliveryMetrics } from './metrics.ts';
 import type { Db } from '../../core/storage/db.ts';
 
 /** Transactions queued per appservice before the builder waits (see "Backlog"). */
-export const MAX_QUEUED = 2;
+export const MAX_QUEUED = 50;
+/** Transactions built and stored per database transaction. */
+const BUILD_BATCH = 10;
 export const DELIVERY_QUEUE = 'appservice-delivery';
 const JOB_ATTEMPTS = 1_000_000;
 const HANDOVER_BACKOFF = { baseMs: 200, maxMs: 1_000 };
@@ -71,6 +77,10 @@ export class AppserviceDelivery {
   readonly #now: () => number;
   /** Per appservice: the running build loop, and whether another pass was asked for meanwhile. */
   readonly #building = new Map<string, { again: boolean }>();
+  /** Cursors as this process last stored them (a commit that finds them moved re-reads). */
+  readonly #cursors = new Map<string, Cursors>();
+  /** Appservices whose builder stopped because MAX_QUEUED transactions were queued. */
+  readonly #full = new Set<string>();
   #unsubscribe: (() => void)[] = [];
   #sweep: NodeJS.Timeout | null = null;
   #closed = false;
@@ -86,13 +96,16 @@ export class AppserviceDelivery {
       log: deps.log,
       config: deps.config,
       now: this.#now,
-      onAcked: (asId) => this.kick(asId),
+      // Only a builder that stopped at MAX_QUEUED needs the ack to go on.
+      onAcked: (asId) => {
+        if (this.#full.delete(asId)) this.kick(asId);
+      },
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
     });
   }
 
   async start(): Promise<void> {
-    this.#deps.queue.process<{ asId: string; txnId: number }>(DELIVERY_QUEUE, (job) => this.sender.run(job.data.asId, job.data.txnId), { concurrency: 16 });
+    this.#deps.queue.process<{ asId: string; txnId: number }>(DELIVERY_QUEUE, (job) => this.sender.run(job.data.asId), { concurrency: 16 });
     this.#unsubscribe.push(
       this.#deps.notifier.subscribe((u) => {
         if (u.stream === 'events') this.kickAll();
@@ -169,15 +182,24 @@ export class AppserviceDelivery {
 
   async #buildUntilFull(reg: Registration): Promise<boolean> {
     let progressed = false;
-    while (!this.#closed && (await this.store.pendingCount(reg.id)) < MAX_QUEUED) {
-      const built = await buildOne({ store: this.store, rooms: this.#deps.rooms, router: this.#router, now: this.#now }, reg);
-      if (!built) continue;
-      if (built.txnId !== null) {
-        progressed = true;
-        await this.#enqueue(reg.id, built.txnId);
+    let queued = await this.store.pendingCount(reg.id);
+    while (!this.#closed && queued < MAX_QUEUED) {
+      const deps = { store: this.store, rooms: this.#deps.rooms, router: this.#router, now: this.#now };
+      const built = await buildBatch(deps, reg, Math.min(BUILD_BATCH, MAX_QUEUED - queued), this.#cursors.get(reg.id) ?? null);
+      if (!built) {
+        this.#cursors.delete(reg.id);
+        continue;
       }
-      if (built.caughtUp) break;
+      this.#cursors.set(reg.id, built.cursors);
+      const newest = built.txnIds[built.txnIds.length - 1];
+      if (newest !== undefined) {
+        progressed = true;
+        queued += built.txnIds.length;
+        if (!this.sender.notify(reg.id)) await this.#enqueue(reg.id, newest);
+      }
+      if (built.caughtUp) return progressed;
     }
+    if (queued >= MAX_QUEUED) this.#full.add(reg.id);
     return progressed;
   }
 
