@@ -62,6 +62,8 @@ export interface Hub {
   url: string;
   config: Config;
   log: Logger;
+  /** In-process services for benchmarks and fault tests (generating events without HTTP). */
+  internals: { rooms: Rooms; appserviceDelivery: AppserviceDelivery };
   close(): Promise<void>;
 }
 
@@ -234,7 +236,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
     const url = `http://${host}:${port}`;
     log.info('listening', { url, server_name: config.serverName, database: storage.kind, queue: queueKind });
-    return { url, config, log, close: closeAll };
+    return { url, config, log, internals: { rooms: roomsFeature, appserviceDelivery }, close: closeAll };
   } catch (e) {
     await closeAll();
     throw e;
