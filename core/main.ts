@@ -130,7 +130,6 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     await appserviceRegistry.start();
     closers.push(() => appserviceRegistry.stop());
     registerRegistryMetrics(appserviceRegistry, metrics);
-    const appserviceAdmin = createAppserviceAdmin({ registry: appserviceRegistry, store: appservicesStore, puppets });
     const roomsFeature = createRooms({
       db: storage.db,
       log: log.child({ component: 'rooms' }),
@@ -175,6 +174,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     await delivery.start();
     const appserviceDelivery = delivery;
     closers.push(() => appserviceDelivery.close());
+    const appserviceAdmin = createAppserviceAdmin({ registry: appserviceRegistry, store: appservicesStore, puppets, delivery: appserviceDelivery.control() });
     const appservicePing = createAppservicePing({
       registry: appserviceRegistry,
       timeoutMs: config.appservices.requestTimeoutMs,

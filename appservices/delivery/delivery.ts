@@ -36,6 +36,7 @@
 // - Hub restart: start() re-enqueues a job for every appservice with queued transactions (job
 //   ids dedupe), and the builder resumes from the cursors.
 import type { Logger } from '../../core/observability/log.ts';
+import type { AppserviceDeliveryControl } from '../../core/ports/appservice-admin.ts';
 import type { JobQueue } from '../../core/queue/queue.ts';
 import type { Notifier } from '../../core/notifier/notifier.ts';
 import type { AppserviceRegistry } from '../registry/registry.ts';
@@ -43,7 +44,7 @@ import type { Registration } from '../registry/registration.ts';
 import { buildBatch, type Cursors } from './builder.ts';
 import { InterestRouter, type RoomsForAppservices } from './interest.ts';
 import { DeliveryStore } from './store.ts';
-import { Sender, type SenderConfig } from './sender.ts';
+import { DOWN_AFTER_FAILURES, Sender, type SenderConfig } from './sender.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 import type { Db } from '../../core/storage/db.ts';
 
@@ -141,6 +142,35 @@ export class AppserviceDelivery {
       events: Math.max(0, end - cursor),
       seconds: backlog ? Math.max(0, this.#now() - backlog.oldestTs) / 1000 : 0,
       queued: backlog?.count ?? 0,
+    };
+  }
+
+  /** The admin API's view (core/ports/appservice-admin.ts). */
+  control(): AppserviceDeliveryControl {
+    return {
+      status: async (id) => {
+        const [lag, row] = await Promise.all([this.lag(id), this.store.deliveryRow(id)]);
+        return {
+          id,
+          // Another process may be the one sending: the stored streak counts too.
+          state: this.sender.state(id) === 'up' && (row?.failures ?? 0) >= DOWN_AFTER_FAILURES ? 'down' : this.sender.state(id),
+          failures: row?.failures ?? 0,
+          last_error: row?.lastError ?? null,
+          last_error_ts: row?.lastErrorTs ?? null,
+          next_retry_ts: row && row.failures > 0 ? row.nextRetryTs : null,
+          lag_events: lag.events,
+          lag_seconds: lag.seconds,
+          queued_transactions: lag.queued,
+        };
+      },
+      retryNow: (id) => this.forceRetry(id),
+      dropQueue: async (id) => {
+        const dropped = await this.store.dropQueue(id);
+        // The builder may have stopped at MAX_QUEUED: let it go on.
+        this.#full.delete(id);
+        this.kick(id);
+        return { dropped };
+      },
     };
   }
 

@@ -45,6 +45,8 @@ export class Sender {
   /** Appservices whose sender loop runs in this process, and whether new transactions were announced. */
   readonly #running = new Map<string, { dirty: boolean }>();
   readonly #staleFailures = new Set<string>();
+  /** Per appservice: the chain of acknowledgement deletes running behind the sends. */
+  readonly #acking = new Map<string, Promise<void>>();
   #closed = false;
 
   constructor(deps: SenderDeps) {
@@ -93,7 +95,6 @@ export class Sender {
         for (const txn of txns) {
           await this.#sendUntilAcked(txn);
           last = txn.txnId;
-          this.#deps.onAcked(asId);
         }
         if (txns.length > 0 || state.dirty) continue;
         if (this.#closed) return;
@@ -103,6 +104,7 @@ export class Sender {
       }
     } finally {
       this.#running.delete(asId);
+      await this.#acking.get(asId);
     }
   }
 
@@ -120,10 +122,22 @@ export class Sender {
       const url = appserviceUrl(reg.url, `transactions/${encodeURIComponent(String(txn.txnId))}`);
       const outcome = await callAppservice(url, 'PUT', reg.hsToken, txn.body, config.requestTimeoutMs);
       if (outcome.kind === 'ok') {
-        await store.ack(txn.asId, txn.txnId);
-        if (this.#staleFailures.delete(txn.asId)) await store.clearFailures(txn.asId);
-        this.#failures.set(txn.asId, 0);
         metrics?.sent(txn, this.#deps.now());
+        this.#failures.set(txn.asId, 0);
+        const clear = this.#staleFailures.delete(txn.asId);
+        // The delete is pipelined with the next send: a crash before it only re-sends an
+        // acknowledged txnId, which appservices must accept as a duplicate (spec).
+        const prev = this.#acking.get(txn.asId) ?? Promise.resolve();
+        this.#acking.set(
+          txn.asId,
+          prev
+            .then(async () => {
+              await store.ack(txn.asId, txn.txnId);
+              if (clear) await store.clearFailures(txn.asId);
+              this.#deps.onAcked(txn.asId);
+            })
+            .catch((err: unknown) => log.error('appservice delivery: ack failed', { appservice_id: txn.asId, txn_id: txn.txnId, err })),
+        );
         return;
       }
       failures++;
@@ -135,6 +149,8 @@ export class Sender {
       await store.recordFailure(txn.asId, error, this.#deps.now(), this.#deps.now() + delay);
       log.warn('appservice transaction failed', { appservice_id: txn.asId, txn_id: txn.txnId, error, retry_in_ms: delay });
       await this.#waitForRetry(txn.asId, delay);
+      // An operator may have dropped the queue meanwhile.
+      if (!(await store.isQueued(txn.asId, txn.txnId))) return;
     }
   }
 

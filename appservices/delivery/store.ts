@@ -123,6 +123,11 @@ export class DeliveryStore {
     }));
   }
 
+  async isQueued(asId: string, txnId: number): Promise<boolean> {
+    const r = await this.#db.query('SELECT 1 FROM appservice_txns WHERE as_id = $1 AND txn_id = $2', [asId, txnId]);
+    return r.rows.length > 0;
+  }
+
   /** Appservices with queued transactions and the newest queued id of each (restart recovery). */
   async backlogs(): Promise<{ asId: string; newest: number; count: number; oldestTs: number }[]> {
     const r = await this.#db.query<{ as_id: string; newest: number; n: number; oldest: number }>(
