@@ -85,6 +85,7 @@ export class AppserviceDelivery {
   #unsubscribe: (() => void)[] = [];
   #sweep: NodeJS.Timeout | null = null;
   #closed = false;
+  #queueName = DELIVERY_QUEUE;
 
   constructor(deps: DeliveryDeps) {
     this.#deps = deps;
@@ -106,7 +107,11 @@ export class AppserviceDelivery {
   }
 
   async start(): Promise<void> {
-    this.#deps.queue.process<{ asId: string; txnId: number }>(DELIVERY_QUEUE, (job) => this.sender.run(job.data.asId), { concurrency: 16 });
+    // Hubs with separate databases may share one Redis (tests do): txnIds, and so job ids, are
+    // per database, so each database gets its own queue.
+    const r = await this.#deps.db.query<{ d: string }>('SELECT current_database() AS d');
+    this.#queueName = `${DELIVERY_QUEUE}-${r.rows[0]!.d.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+    this.#deps.queue.process<{ asId: string; txnId: number }>(this.#queueName, (job) => this.sender.run(job.data.asId), { concurrency: 16 });
     this.#unsubscribe.push(
       this.#deps.notifier.subscribe((u) => {
         if (u.stream === 'events') this.kickAll();
@@ -236,6 +241,6 @@ export class AppserviceDelivery {
   async #enqueue(asId: string, txnId: number): Promise<void> {
     // The job retries inside its handler (see "Retries"); it throws only when this process is
     // closing, and the queue then hands it to the next process after a short delay.
-    await this.#deps.queue.add(DELIVERY_QUEUE, 'send', { asId, txnId }, { jobId: `${asId}-${txnId}`, orderKey: asId, attempts: JOB_ATTEMPTS, backoff: HANDOVER_BACKOFF });
+    await this.#deps.queue.add(this.#queueName, 'send', { asId, txnId }, { jobId: `${asId}-${txnId}`, orderKey: asId, attempts: JOB_ATTEMPTS, backoff: HANDOVER_BACKOFF });
   }
 }
