@@ -55,6 +55,8 @@ import { AppserviceDelivery } from '../appservices/delivery/delivery.ts';
 import { DeliveryMetrics } from '../appservices/delivery/metrics.ts';
 import type { RoomsForAppservices } from '../appservices/delivery/interest.ts';
 import { createAppservicePing } from '../appservices/delivery/ping.ts';
+import type { EphemeralSources } from '../appservices/delivery/ephemeral.ts';
+import type { ToDeviceForAppservices } from './ports/to-device-for-appservices.ts';
 import { appservicePingRoutes } from './api/client/appservice-ping.ts';
 
 export interface Hub {
@@ -81,6 +83,8 @@ const MIGRATIONS = [
 /** Parts a caller may provide instead of the defaults (tests; the lead's wiring of core/rooms). */
 export interface HubOptions {
   roomMembership?: RoomMembershipCheck;
+  /** To-device messages for appservices (MSC2409); the lead wires core/to-device's here. */
+  toDeviceForAppservices?: ToDeviceForAppservices;
 }
 
 export async function startHub(config: Config, log: Logger = createLogger(config.logLevel), opts: HubOptions = {}): Promise<Hub> {
@@ -155,6 +159,23 @@ export async function startHub(config: Config, log: Logger = createLogger(config
         return [...(typeof c.alias === 'string' ? [c.alias] : []), ...alt, ...(await roomsFeature.store.aliasesOf(roomId))];
       },
     };
+    // Filled in once typing, receipts and presence exist (below); delivery starts after that.
+    const ephemeralSources: EphemeralSources = {
+      namespacedUsers: async (reg) => {
+        const users = [reg.senderUserId as string];
+        for (let from: string | undefined; ; ) {
+          const page = await puppets.list(reg.id, { limit: 1_000, ...(from !== undefined ? { from } : {}) });
+          users.push(...page.puppets.map((p) => p.userId as string));
+          if (page.nextBatch === undefined) return users;
+          from = page.nextBatch;
+        }
+      },
+      joinedRooms: async (userIds) => {
+        const rooms = new Set<string>();
+        for (const u of userIds) for (const r of await roomsFeature.store.roomsForUser(u, ['join'])) rooms.add(r.roomId);
+        return [...rooms];
+      },
+    };
     let delivery: AppserviceDelivery | null = null;
     const deliveryMetrics = new DeliveryMetrics(metrics, {
       ids: () => appserviceRegistry.active().map((r) => r.id),
@@ -170,8 +191,8 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       log: log.child({ component: 'appservice-delivery' }),
       config: config.appservices,
       metrics: deliveryMetrics,
+      ephemeral: ephemeralSources,
     });
-    await delivery.start();
     const appserviceDelivery = delivery;
     closers.push(() => appserviceDelivery.close());
     const appserviceAdmin = createAppserviceAdmin({ registry: appserviceRegistry, store: appservicesStore, puppets, delivery: appserviceDelivery.control() });
@@ -190,6 +211,8 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     typing.start();
     closers.push(async () => typing.close());
     const receipts = new ReceiptsService({ db: storage.db, notifier, membership, accountData });
+    Object.assign(ephemeralSources, { typing, receipts, presence, ...(opts.toDeviceForAppservices ? { toDevice: opts.toDeviceForAppservices } : {}) });
+    await appserviceDelivery.start();
     const routes: Route[] = [
       ...discoveryRoutes({
         publicBaseUrl: config.publicBaseurl,

@@ -43,6 +43,7 @@ import type { AppserviceRegistry } from '../registry/registry.ts';
 import type { Registration } from '../registry/registration.ts';
 import { buildBatch, type Cursors } from './builder.ts';
 import { InterestRouter, type RoomsForAppservices } from './interest.ts';
+import { EphemeralReader, type EphemeralSources } from './ephemeral.ts';
 import { DeliveryStore } from './store.ts';
 import { DOWN_AFTER_FAILURES, Sender, type SenderConfig } from './sender.ts';
 import type { DeliveryMetrics } from './metrics.ts';
@@ -50,6 +51,7 @@ import type { Db } from '../../core/storage/db.ts';
 
 /** Transactions queued per appservice before the builder waits (see "Backlog"). */
 export const MAX_QUEUED = 50;
+const WAKING_STREAMS = new Set<string>(['typing', 'receipts', 'presence', 'to_device']);
 /** Transactions built and stored per database transaction. */
 const BUILD_BATCH = 10;
 export const DELIVERY_QUEUE = 'appservice-delivery';
@@ -67,6 +69,8 @@ export interface DeliveryDeps {
   log: Logger;
   config: SenderConfig;
   metrics?: DeliveryMetrics;
+  /** Typing, receipts, presence and to-device for appservices that ask for them. */
+  ephemeral?: EphemeralSources;
   now?: () => number;
 }
 
@@ -75,6 +79,7 @@ export class AppserviceDelivery {
   readonly sender: Sender;
   readonly #deps: DeliveryDeps;
   readonly #router: InterestRouter;
+  readonly #ephemeral: EphemeralReader | null;
   readonly #now: () => number;
   /** Per appservice: the running build loop, and whether another pass was asked for meanwhile. */
   readonly #building = new Map<string, { again: boolean }>();
@@ -92,6 +97,7 @@ export class AppserviceDelivery {
     this.#now = deps.now ?? Date.now;
     this.store = new DeliveryStore(deps.db);
     this.#router = new InterestRouter(deps.rooms, this.#now);
+    this.#ephemeral = deps.ephemeral ? new EphemeralReader(deps.ephemeral, this.#now) : null;
     this.sender = new Sender({
       store: this.store,
       registry: deps.registry,
@@ -115,6 +121,7 @@ export class AppserviceDelivery {
     this.#unsubscribe.push(
       this.#deps.notifier.subscribe((u) => {
         if (u.stream === 'events') this.kickAll();
+        else if (this.#ephemeral && WAKING_STREAMS.has(u.stream)) this.#kickEphemeral();
       }),
     );
     this.#unsubscribe.push(
@@ -142,7 +149,8 @@ export class AppserviceDelivery {
   async lag(asId: string): Promise<{ events: number; seconds: number; queued: number }> {
     const end = await this.#deps.rooms.currentPosition();
     const backlog = (await this.store.backlogs()).find((b) => b.asId === asId);
-    const cursor = (await this.store.cursors(asId, { events: end, receipts: 0, presence: 0 })).events;
+    const ephEnds = this.#ephemeral ? await this.#ephemeral.ends() : { receipts: 0, presence: 0, to_device: 0 };
+    const cursor = (await this.store.cursors(asId, { events: end, ...ephEnds })).events;
     return {
       events: Math.max(0, end - cursor),
       seconds: backlog ? Math.max(0, this.#now() - backlog.oldestTs) / 1000 : 0,
@@ -186,6 +194,10 @@ export class AppserviceDelivery {
     this.kick(asId);
   }
 
+  #kickEphemeral(): void {
+    for (const reg of this.#deps.registry.active()) if (reg.receiveEphemeral || reg.receiveToDevice) this.kick(reg.id);
+  }
+
   kickAll(): void {
     for (const reg of this.#deps.registry.active()) this.kick(reg.id);
   }
@@ -219,7 +231,7 @@ export class AppserviceDelivery {
     let progressed = false;
     let queued = await this.store.pendingCount(reg.id);
     while (!this.#closed && queued < MAX_QUEUED) {
-      const deps = { store: this.store, rooms: this.#deps.rooms, router: this.#router, now: this.#now };
+      const deps = { store: this.store, rooms: this.#deps.rooms, router: this.#router, now: this.#now, ...(this.#ephemeral ? { ephemeral: this.#ephemeral } : {}) };
       const built = await buildBatch(deps, reg, Math.min(BUILD_BATCH, MAX_QUEUED - queued), this.#cursors.get(reg.id) ?? null);
       if (!built) {
         this.#cursors.delete(reg.id);

@@ -4,7 +4,7 @@
 // it passed (commitBatch).
 import type { Db, Queryable } from '../../core/storage/db.ts';
 
-export type CursorStream = 'events' | 'receipts' | 'presence';
+export type CursorStream = 'events' | 'receipts' | 'presence' | 'to_device';
 
 export interface QueuedTxn {
   asId: string;
