@@ -9,6 +9,9 @@
 //   whose cursor moved meanwhile, so two builders never queue an event twice). An event is
 //   therefore always either before the cursor and in a stored transaction, or after the cursor:
 //   killing the hub at any moment loses nothing.
+// - Ephemeral (ephemeral.ts): receipts, presence and to-device have durable cursors of their own
+//   (receipts, presence, to_device rows) moved in the same commit as the events cursor; typing
+//   has an in-memory cursor. Each transaction carries <= 100 of each kind.
 // - Transactions: <= 100 events; txnIds increase per appservice and are never reused; the body
 //   is fixed when stored and re-sent byte for byte on every attempt. A 2xx deletes it.
 // - Building: the builder wakes on the notifier's 'events' stream (and a slow sweep, in case a
