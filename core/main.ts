@@ -67,17 +67,22 @@ import { AppserviceDelivery } from '../appservices/delivery/delivery.ts';
 import { DeliveryMetrics } from '../appservices/delivery/metrics.ts';
 import type { RoomsForAppservices } from '../appservices/delivery/interest.ts';
 import { createAppservicePing } from '../appservices/delivery/ping.ts';
+import type { EphemeralSources } from '../appservices/delivery/ephemeral.ts';
+import type { ToDeviceForAppservices } from './ports/to-device-for-appservices.ts';
 import { appservicePingRoutes } from './api/client/appservice-ping.ts';
 import { SyncService } from './sync/service.ts';
 import { syncRoutes } from './api/client/sync.ts';
 import { ToDeviceService, TO_DEVICE_MIGRATIONS_DIR } from './to-device/service.ts';
 import { toDeviceRoutes } from './api/client/to-device.ts';
+import { toDeviceForAppservices } from './to-device/for-appservices.ts';
 
 export interface Hub {
   /** The base URL the listener is reachable at (its real port when 0 was asked for). */
   url: string;
   config: Config;
   log: Logger;
+  /** In-process services for benchmarks and fault tests (generating events without HTTP). */
+  internals: { rooms: Rooms; appserviceDelivery: AppserviceDelivery };
   close(): Promise<void>;
 }
 
@@ -96,6 +101,8 @@ const MIGRATIONS = [
 /** Parts a caller may provide instead of the defaults (tests; the lead's wiring of core/rooms). */
 export interface HubOptions {
   roomMembership?: RoomMembershipCheck;
+  /** To-device messages for appservices (MSC2409); the lead wires core/to-device's here. */
+  toDeviceForAppservices?: ToDeviceForAppservices;
 }
 
 export async function startHub(config: Config, log: Logger = createLogger(config.logLevel), opts: HubOptions = {}): Promise<Hub> {
@@ -155,7 +162,6 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     const thirdParty = createThirdPartyLookups({ registry: appserviceRegistry, client: queryClient });
     // /publicRooms asks this for third_party_instance_id and include_all_networks.
     const appserviceRoomLists = createAppserviceRoomLists({ store: new AppserviceRoomListStore(storage.db) });
-    const appserviceAdmin = createAppserviceAdmin({ registry: appserviceRegistry, store: appservicesStore, puppets });
     const roomsFeature = createRooms({
       db: storage.db,
       log: log.child({ component: 'rooms' }),
@@ -182,6 +188,23 @@ export async function startHub(config: Config, log: Logger = createLogger(config
         return [...(typeof c.alias === 'string' ? [c.alias] : []), ...alt, ...(await roomsFeature.store.aliasesOf(roomId))];
       },
     };
+    // Filled in once typing, receipts and presence exist (below); delivery starts after that.
+    const ephemeralSources: EphemeralSources = {
+      namespacedUsers: async (reg) => {
+        const users = [reg.senderUserId as string];
+        for (let from: string | undefined; ; ) {
+          const page = await puppets.list(reg.id, { limit: 1_000, ...(from !== undefined ? { from } : {}) });
+          users.push(...page.puppets.map((p) => p.userId as string));
+          if (page.nextBatch === undefined) return users;
+          from = page.nextBatch;
+        }
+      },
+      joinedRooms: async (userIds) => {
+        const rooms = new Set<string>();
+        for (const u of userIds) for (const r of await roomsFeature.store.roomsForUser(u, ['join'])) rooms.add(r.roomId);
+        return [...rooms];
+      },
+    };
     let delivery: AppserviceDelivery | null = null;
     const deliveryMetrics = new DeliveryMetrics(metrics, {
       ids: () => appserviceRegistry.active().map((r) => r.id),
@@ -197,10 +220,11 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       log: log.child({ component: 'appservice-delivery' }),
       config: config.appservices,
       metrics: deliveryMetrics,
+      ephemeral: ephemeralSources,
     });
-    await delivery.start();
     const appserviceDelivery = delivery;
     closers.push(() => appserviceDelivery.close());
+    const appserviceAdmin = createAppserviceAdmin({ registry: appserviceRegistry, store: appservicesStore, puppets, delivery: appserviceDelivery.control() });
     const appservicePing = createAppservicePing({
       registry: appserviceRegistry,
       timeoutMs: config.appservices.requestTimeoutMs,
@@ -239,6 +263,8 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       notifier,
     });
     closers.push(async () => sync.close());
+    Object.assign(ephemeralSources, { typing, receipts, presence, toDevice: opts.toDeviceForAppservices ?? toDeviceForAppservices(toDevice) });
+    await appserviceDelivery.start();
     const routes: Route[] = [
       ...discoveryRoutes({
         publicBaseUrl: config.publicBaseurl,
@@ -292,7 +318,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
     const url = `http://${host}:${port}`;
     log.info('listening', { url, server_name: config.serverName, database: storage.kind, queue: queueKind });
-    return { url, config, log, close: closeAll };
+    return { url, config, log, internals: { rooms: roomsFeature, appserviceDelivery }, close: closeAll };
   } catch (e) {
     await closeAll();
     throw e;

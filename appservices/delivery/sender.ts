@@ -1,6 +1,9 @@
 // Sends the queued transactions of one appservice, oldest first, retrying each until a 2xx
 // (the "Retries" and "Current registration" rules of delivery.ts). Runs inside a JobQueue job
-// whose orderKey is the appservice id, so it is the only sender of that appservice.
+// whose orderKey is the appservice id, so it is the only sender of that appservice. The job is a
+// long-running loop: it keeps sending while the builder of this process announces new
+// transactions (notify), and lingers a little once the queue is empty so that steady traffic
+// needs no new job per transaction.
 import type { Logger } from '../../core/observability/log.ts';
 import { backoffDelay } from '../../core/queue/queue.ts';
 import type { AppserviceRegistry } from '../registry/registry.ts';
@@ -12,6 +15,10 @@ import type { DeliveryStore, QueuedTxn } from './store.ts';
 export const DOWN_AFTER_FAILURES = 3;
 /** How often a waiting sender looks at the shared retry_now flag and the registration. */
 const POLL_MS = 500;
+/** Transactions read per query. */
+const READ_AHEAD = 32;
+/** How long an idle sender loop waits for new transactions before its job ends. */
+const LINGER_MS = 2_000;
 
 export interface SenderConfig {
   requestTimeoutMs: number;
@@ -35,6 +42,11 @@ export class Sender {
   readonly #deps: SenderDeps;
   readonly #wakers = new Map<string, Set<() => void>>();
   readonly #failures = new Map<string, number>();
+  /** Appservices whose sender loop runs in this process, and whether new transactions were announced. */
+  readonly #running = new Map<string, { dirty: boolean }>();
+  readonly #staleFailures = new Set<string>();
+  /** Per appservice: the chain of acknowledgement deletes running behind the sends. */
+  readonly #acking = new Map<string, Promise<void>>();
   #closed = false;
 
   constructor(deps: SenderDeps) {
@@ -56,13 +68,43 @@ export class Sender {
     for (const set of this.#wakers.values()) for (const w of set) w();
   }
 
-  /** The job handler: every queued transaction with id <= upTo, in order. */
-  async run(asId: string, upTo: number): Promise<void> {
-    for (;;) {
-      const [txn] = await this.#deps.store.pending(asId, upTo, 1);
-      if (!txn) return;
-      await this.#sendUntilAcked(txn);
-      this.#deps.onAcked(asId);
+  /**
+   * Tells this process's sender loop of the appservice about new transactions. false when no
+   * loop runs here (the caller enqueues a job instead).
+   */
+  notify(asId: string): boolean {
+    const r = this.#running.get(asId);
+    if (!r) return false;
+    r.dirty = true;
+    this.wake(asId);
+    return true;
+  }
+
+  /** The job handler: sends queued transactions in order until none is left for a while. */
+  async run(asId: string): Promise<void> {
+    if (this.#running.has(asId)) return; // a stale duplicate job while the loop runs (same process)
+    const state = { dirty: false };
+    this.#running.set(asId, state);
+    // A failure streak may be recorded by an earlier process: the first 2xx clears it.
+    this.#staleFailures.add(asId);
+    try {
+      let last = 0;
+      for (;;) {
+        state.dirty = false;
+        const txns = await this.#deps.store.pending(asId, last, READ_AHEAD);
+        for (const txn of txns) {
+          await this.#sendUntilAcked(txn);
+          last = txn.txnId;
+        }
+        if (txns.length > 0 || state.dirty) continue;
+        if (this.#closed) return;
+        await this.#wait(asId, LINGER_MS);
+        // Checked and (in finally) removed synchronously, so a later notify() enqueues a new job.
+        if (!state.dirty) return;
+      }
+    } finally {
+      this.#running.delete(asId);
+      await this.#acking.get(asId);
     }
   }
 
@@ -80,12 +122,26 @@ export class Sender {
       const url = appserviceUrl(reg.url, `transactions/${encodeURIComponent(String(txn.txnId))}`);
       const outcome = await callAppservice(url, 'PUT', reg.hsToken, txn.body, config.requestTimeoutMs);
       if (outcome.kind === 'ok') {
-        await store.ack(txn.asId, txn.txnId);
-        this.#failures.set(txn.asId, 0);
         metrics?.sent(txn, this.#deps.now());
+        this.#failures.set(txn.asId, 0);
+        const clear = this.#staleFailures.delete(txn.asId);
+        // The delete is pipelined with the next send: a crash before it only re-sends an
+        // acknowledged txnId, which appservices must accept as a duplicate (spec).
+        const prev = this.#acking.get(txn.asId) ?? Promise.resolve();
+        this.#acking.set(
+          txn.asId,
+          prev
+            .then(async () => {
+              await store.ack(txn.asId, txn.txnId);
+              if (clear) await store.clearFailures(txn.asId);
+              this.#deps.onAcked(txn.asId);
+            })
+            .catch((err: unknown) => log.error('appservice delivery: ack failed', { appservice_id: txn.asId, txn_id: txn.txnId, err })),
+        );
         return;
       }
       failures++;
+      this.#staleFailures.add(txn.asId);
       this.#failures.set(txn.asId, (this.#failures.get(txn.asId) ?? 0) + 1);
       metrics?.failed(txn.asId);
       const delay = backoffDelay(failures, { baseMs: config.retryBaseMs, maxMs: config.retryMaxMs });
@@ -93,6 +149,8 @@ export class Sender {
       await store.recordFailure(txn.asId, error, this.#deps.now(), this.#deps.now() + delay);
       log.warn('appservice transaction failed', { appservice_id: txn.asId, txn_id: txn.txnId, error, retry_in_ms: delay });
       await this.#waitForRetry(txn.asId, delay);
+      // An operator may have dropped the queue meanwhile.
+      if (!(await store.isQueued(txn.asId, txn.txnId))) return;
     }
   }
 

@@ -4,7 +4,7 @@
 // it passed (commitBatch).
 import type { Db, Queryable } from '../../core/storage/db.ts';
 
-export type CursorStream = 'events' | 'receipts' | 'presence';
+export type CursorStream = 'events' | 'receipts' | 'presence' | 'to_device';
 
 export interface QueuedTxn {
   asId: string;
@@ -26,13 +26,23 @@ export interface DeliveryRow {
   retryNow: boolean;
 }
 
+/** A transaction ready to store: its exact body and what it carries (metrics, admin API). */
+export interface TxnDraft {
+  body: string;
+  events: number;
+  ephemeral: number;
+  toDevice: number;
+  lastStream: number;
+  createdTs: number;
+}
+
 export interface BatchCommit {
   asId: string;
   /** Cursor positions the batch was built from; the commit fails (returns null) if one moved. */
   from: Partial<Record<CursorStream, number>>;
   to: Partial<Record<CursorStream, number>>;
-  /** null: nothing to send, only move the cursors. */
-  txn: { body: string; events: number; ephemeral: number; toDevice: number; lastStream: number; createdTs: number } | null;
+  /** The transactions built from the passed positions, in order (empty: only move the cursors). */
+  txns: TxnDraft[];
 }
 
 export class DeliveryStore {
@@ -55,8 +65,11 @@ export class DeliveryStore {
     return out;
   }
 
-  /** Stores the transaction and moves the cursors atomically; null when another builder got there first. */
-  async commitBatch(b: BatchCommit): Promise<{ txnId: number | null } | null> {
+  /**
+   * Stores the transactions and moves the cursors atomically, in one database round trip per
+   * statement however many transactions; null when another builder got there first.
+   */
+  async commitBatch(b: BatchCommit): Promise<{ txnIds: number[] } | null> {
     return this.#db.tx(async (q) => {
       const cur = await q.query<{ stream: CursorStream; position: number }>(
         'SELECT stream, position FROM appservice_cursors WHERE as_id = $1 ORDER BY stream FOR UPDATE',
@@ -66,17 +79,24 @@ export class DeliveryStore {
         const expected = b.from[row.stream];
         if (expected !== undefined && Number(row.position) !== expected) return null;
       }
-      for (const [stream, position] of Object.entries(b.to)) {
-        await q.query('UPDATE appservice_cursors SET position = $3 WHERE as_id = $1 AND stream = $2', [b.asId, stream, position]);
+      const moves = Object.entries(b.to);
+      if (moves.length > 0) {
+        await q.query(
+          `UPDATE appservice_cursors c SET position = t.p FROM unnest($2::text[], $3::bigint[]) AS t(s, p)
+            WHERE c.as_id = $1 AND c.stream = t.s`,
+          [b.asId, moves.map((m) => m[0]), moves.map((m) => m[1])],
+        );
       }
-      if (!b.txn) return { txnId: null };
-      const txnId = await nextTxnId(q, b.asId);
+      if (b.txns.length === 0) return { txnIds: [] };
+      const first = await reserveTxnIds(q, b.asId, b.txns.length);
+      const ids = b.txns.map((_, i) => first + i);
+      const col = <K extends keyof TxnDraft>(k: K) => b.txns.map((t) => t[k]);
       await q.query(
         `INSERT INTO appservice_txns (as_id, txn_id, body, events, ephemeral, to_device, last_stream, created_ts)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [b.asId, txnId, b.txn.body, b.txn.events, b.txn.ephemeral, b.txn.toDevice, b.txn.lastStream, b.txn.createdTs],
+         SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::int[], $5::int[], $6::int[], $7::bigint[], $8::bigint[])`,
+        [b.asId, ids, col('body'), col('events'), col('ephemeral'), col('toDevice'), col('lastStream'), col('createdTs')],
       );
-      return { txnId };
+      return { txnIds: ids };
     });
   }
 
@@ -85,11 +105,11 @@ export class DeliveryStore {
     return Number(r.rows[0]!.n);
   }
 
-  /** The oldest unacknowledged transactions with id <= upTo, in order. */
-  async pending(asId: string, upTo: number, limit: number): Promise<QueuedTxn[]> {
+  /** The oldest unacknowledged transactions with id > after, in order. */
+  async pending(asId: string, after: number, limit: number): Promise<QueuedTxn[]> {
     const r = await this.#db.query<{ as_id: string; txn_id: number; body: string; events: number; ephemeral: number; to_device: number; last_stream: number; created_ts: number }>(
-      'SELECT * FROM appservice_txns WHERE as_id = $1 AND txn_id <= $2 ORDER BY txn_id LIMIT $3',
-      [asId, upTo, limit],
+      'SELECT * FROM appservice_txns WHERE as_id = $1 AND txn_id > $2 ORDER BY txn_id LIMIT $3',
+      [asId, after, limit],
     );
     return r.rows.map((x) => ({
       asId: x.as_id,
@@ -103,6 +123,11 @@ export class DeliveryStore {
     }));
   }
 
+  async isQueued(asId: string, txnId: number): Promise<boolean> {
+    const r = await this.#db.query('SELECT 1 FROM appservice_txns WHERE as_id = $1 AND txn_id = $2', [asId, txnId]);
+    return r.rows.length > 0;
+  }
+
   /** Appservices with queued transactions and the newest queued id of each (restart recovery). */
   async backlogs(): Promise<{ asId: string; newest: number; count: number; oldestTs: number }[]> {
     const r = await this.#db.query<{ as_id: string; newest: number; n: number; oldest: number }>(
@@ -113,6 +138,10 @@ export class DeliveryStore {
 
   async ack(asId: string, txnId: number): Promise<void> {
     await this.#db.query('DELETE FROM appservice_txns WHERE as_id = $1 AND txn_id = $2', [asId, txnId]);
+  }
+
+  /** Forgets the failure streak (after a 2xx that followed failures). */
+  async clearFailures(asId: string): Promise<void> {
     await this.#db.query(
       'UPDATE appservice_delivery SET failures = 0, next_retry_ts = NULL WHERE as_id = $1 AND (failures <> 0 OR next_retry_ts IS NOT NULL)',
       [asId],
@@ -153,12 +182,13 @@ export class DeliveryStore {
   }
 }
 
-async function nextTxnId(q: Queryable, asId: string): Promise<number> {
+/** Reserves n consecutive txnIds; returns the first. */
+async function reserveTxnIds(q: Queryable, asId: string, n: number): Promise<number> {
   const r = await q.query<{ id: number }>(
-    `INSERT INTO appservice_delivery (as_id, next_txn_id) VALUES ($1, 2)
-     ON CONFLICT (as_id) DO UPDATE SET next_txn_id = appservice_delivery.next_txn_id + 1
-     RETURNING next_txn_id - 1 AS id`,
-    [asId],
+    `INSERT INTO appservice_delivery (as_id, next_txn_id) VALUES ($1, 1 + $2::int)
+     ON CONFLICT (as_id) DO UPDATE SET next_txn_id = appservice_delivery.next_txn_id + $2::int
+     RETURNING next_txn_id - $2::int AS id`,
+    [asId, n],
   );
   return Number(r.rows[0]!.id);
 }

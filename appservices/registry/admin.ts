@@ -3,7 +3,7 @@
 // stored in PostgreSQL and loaded by the registry next to the folder ones; the paused flag is
 // kept in the database for every appservice whatever its source, so it survives restarts and
 // holds for every hub process (delivery reads it from the registry).
-import type { AppserviceAdmin, AppserviceStatus } from '../../core/ports/appservice-admin.ts';
+import type { AppserviceAdmin, AppserviceDeliveryControl, AppserviceStatus } from '../../core/ports/appservice-admin.ts';
 import { MatrixError } from '../../core/spec/errors.ts';
 import type { PuppetRegistry } from '../puppets/registry.ts';
 import { puppetSettings, type PuppetSettings } from '../puppets/settings.ts';
@@ -15,6 +15,8 @@ export interface AdminDeps {
   registry: AppserviceRegistry;
   store: AppservicesStore;
   puppets: PuppetRegistry;
+  /** Delivery state and controls (absent in registry-only tests). */
+  delivery?: AppserviceDeliveryControl;
   now?: () => number;
 }
 
@@ -60,6 +62,10 @@ export function createAppserviceAdmin(deps: AdminDeps): AppserviceAdmin {
   };
   const loaded = (id: string) => {
     if (!registry.get(id)) throw new MatrixError('M_NOT_FOUND', `No loaded appservice ${id}`);
+  };
+  const delivery = (): AppserviceDeliveryControl => {
+    if (!deps.delivery) throw new MatrixError('M_UNKNOWN', 'Appservice delivery is not running in this process');
+    return deps.delivery;
   };
 
   return {
@@ -132,5 +138,18 @@ export function createAppserviceAdmin(deps: AdminDeps): AppserviceAdmin {
         ...(page.nextBatch !== undefined ? { next_batch: page.nextBatch } : {}),
       };
     },
+
+    async deliveryStatus(id) {
+      find(id);
+      return delivery().status(id);
+    },
+
+    async retryNow(id) {
+      find(id);
+      await delivery().retryNow(id);
+    },
+
+    // A removed appservice keeps its queue until it returns or this is called, so any id goes.
+    dropQueue: (id) => delivery().dropQueue(id),
   };
 }

@@ -1,5 +1,5 @@
 // `switchyard appservice ...`: the appservice admin API (/_switchyard/admin/v1/appservices) from
-// the command line, with a server admin's access token.
+// the command line, with a server admin's access token, including the delivery state and controls.
 import { readFile } from 'node:fs/promises';
 import { load } from 'js-yaml';
 import type { Config } from '../config/schema.ts';
@@ -12,7 +12,7 @@ export interface AppserviceCliOptions {
   json: boolean;
 }
 
-export const APPSERVICE_HELP = `Usage: switchyard appservice <list|get ID|register FILE|delete ID|pause ID|resume ID|puppets ID>
+export const APPSERVICE_HELP = `Usage: switchyard appservice <list|get ID|register FILE|delete ID|pause ID|resume ID|puppets ID|delivery ID|retry ID|drop-queue ID>
        [--token TOKEN] [--url URL] [--config FILE] [--prefix PREFIX] [--json]
 
 Manages appservices through the admin API of the running server at --url (default: the
@@ -25,6 +25,9 @@ SWITCHYARD_ADMIN_TOKEN environment variable).
   delete ID      remove a registration stored through the admin API (folder ones: remove the file)
   pause ID       stop delivering transactions to it (it still authenticates)
   resume ID      deliver again
+  delivery ID    delivery state: last error, next retry, lag, queued transactions
+  retry ID       retry the waiting transaction now instead of after the backoff
+  drop-queue ID  forget its queued transactions (they are never sent)
   puppets ID     the users it registered (--prefix @_bridge_ to search)`;
 
 type Call = (method: string, path: string, body?: unknown) => Promise<unknown>;
@@ -85,6 +88,18 @@ export async function appserviceCommand(config: Config, args: readonly string[],
         const r = (await call('GET', `/${id}/puppets${q}`)) as { puppets: AppservicePuppet[]; next_batch?: string };
         if (opts.json) console.log(JSON.stringify(r, null, 2));
         else for (const p of r.puppets) console.log(`${p.user_id}\t${new Date(p.created_ts).toISOString()}\t${p.displayname ?? ''}`);
+        return 0;
+      }
+      case 'delivery':
+        console.log(JSON.stringify(await call('GET', `/${id}/delivery`), null, 2));
+        return 0;
+      case 'retry':
+        await call('POST', `/${id}/delivery/retry`);
+        console.log(`${target}: retrying now`);
+        return 0;
+      case 'drop-queue': {
+        const r = (await call('POST', `/${id}/delivery/drop_queue`)) as { dropped: number };
+        console.log(`${target}: dropped ${r.dropped} queued transactions`);
         return 0;
       }
       default:

@@ -51,4 +51,38 @@ export interface AppserviceAdmin {
   setPaused(id: string, paused: boolean): Promise<AppserviceStatus>;
   /** Users the appservice registered, in user-id order; next_batch continues after the last. */
   listPuppets(id: string, opts: { prefix?: string; from?: string; limit: number }): Promise<{ puppets: AppservicePuppet[]; next_batch?: string }>;
+  /** Delivery state; throws M_NOT_FOUND for an unknown id. */
+  deliveryStatus(id: string): Promise<AppserviceDeliveryStatus>;
+  /** Throws M_NOT_FOUND for an unknown id. */
+  retryNow(id: string): Promise<void>;
+  /** Also for a removed appservice whose queue is left over. */
+  dropQueue(id: string): Promise<{ dropped: number }>;
+}
+
+/** Delivery state of one appservice (GET .../appservices/{id}/delivery). */
+export interface AppserviceDeliveryStatus {
+  id: string;
+  /** down: DOWN_AFTER_FAILURES failed attempts in a row; paused: an operator paused it. */
+  state: 'up' | 'down' | 'paused';
+  /** Failed attempts in a row (0 after a 2xx). */
+  failures: number;
+  last_error: string | null;
+  last_error_ts: number | null;
+  /** When the sender tries again (ms since the epoch), while failing. */
+  next_retry_ts: number | null;
+  /** Events after the delivery cursor. */
+  lag_events: number;
+  /** Age of the oldest queued transaction. */
+  lag_seconds: number;
+  /** Stored transactions not yet acknowledged. */
+  queued_transactions: number;
+}
+
+/** The delivery side of the admin API (appservices/delivery implements it). */
+export interface AppserviceDeliveryControl {
+  status(id: string): Promise<AppserviceDeliveryStatus>;
+  /** Retry the head transaction now instead of after the backoff. */
+  retryNow(id: string): Promise<void>;
+  /** Forget the queued transactions (the cursor stays; nothing is rebuilt). */
+  dropQueue(id: string): Promise<{ dropped: number }>;
 }

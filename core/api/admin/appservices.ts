@@ -1,5 +1,8 @@
-// Appservice admin API handlers (server admins only: auth kind 'admin').
+// Appservice admin API handlers (server admins only: auth kind 'admin'). The delivery endpoints
+// (state, force retry, drop queue) are declared here next to their handlers.
 import { route, type Route } from '../../http/route.ts';
+import { endpoint } from '../../spec/endpoint.ts';
+import { object, str } from '../../spec/shape.ts';
 import type { AppserviceAdmin } from '../../ports/appservice-admin.ts';
 import {
   createAppservice,
@@ -12,6 +15,15 @@ import {
 } from '../../spec/endpoints/admin-appservices.ts';
 
 const DEFAULT_PUPPETS_PER_PAGE = 100;
+const BASE = '/_switchyard/admin/v1/appservices';
+const idParams = object({ appserviceId: str() });
+
+/** Last error, next retry time, lag and queue depth. */
+export const getAppserviceDelivery = endpoint({ name: 'getAppserviceDelivery', method: 'GET', paths: [`${BASE}/:appserviceId/delivery`], auth: 'admin', params: idParams });
+/** Retry the head transaction now rather than after the backoff. */
+export const retryAppserviceDelivery = endpoint({ name: 'retryAppserviceDelivery', method: 'POST', paths: [`${BASE}/:appserviceId/delivery/retry`], auth: 'admin', params: idParams });
+/** Forget the queued transactions (answers { dropped }). */
+export const dropAppserviceQueue = endpoint({ name: 'dropAppserviceQueue', method: 'POST', paths: [`${BASE}/:appserviceId/delivery/drop_queue`], auth: 'admin', params: idParams });
 
 export function appserviceAdminRoutes(deps: { appservices: AppserviceAdmin }): Route[] {
   const { appservices } = deps;
@@ -28,5 +40,11 @@ export function appserviceAdminRoutes(deps: { appservices: AppserviceAdmin }): R
     route(listAppservicePuppets, async ({ params, query }) =>
       appservices.listPuppets(params.appserviceId, { prefix: query.prefix, from: query.from, limit: query.limit ?? DEFAULT_PUPPETS_PER_PAGE }),
     ),
+    route(getAppserviceDelivery, async ({ params }) => appservices.deliveryStatus(params.appserviceId)),
+    route(retryAppserviceDelivery, async ({ params }) => {
+      await appservices.retryNow(params.appserviceId);
+      return {};
+    }),
+    route(dropAppserviceQueue, async ({ params }) => appservices.dropQueue(params.appserviceId)),
   ];
 }

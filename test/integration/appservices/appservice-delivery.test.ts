@@ -168,4 +168,30 @@ describe('appservice delivery', () => {
     await beta.setMode('ok');
     assert.deepEqual(beta.badTokens, []);
   });
+
+  test('ping: malformed JSON and wrong types are refused before anything is sent', async () => {
+    await beta.setMode('ok');
+    const before = beta.pings.length;
+    const raw = (body: string) =>
+      fetch(`${hub.url}/_matrix/client/v1/appservice/beta/ping`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer as-beta', 'content-type': 'application/json' },
+        body,
+      });
+    for (const [body, errcode] of [
+      ['{"transaction_id": ', 'M_NOT_JSON'],
+      ['not json at all', 'M_NOT_JSON'],
+      ['{"transaction_id": 5}', 'M_BAD_JSON'],
+      ['{"transaction_id": ["a"]}', 'M_BAD_JSON'],
+      ['{"transaction_id": {"a": 1}}', 'M_BAD_JSON'],
+      ['[]', 'M_BAD_JSON'],
+      ['"a string"', 'M_BAD_JSON'],
+    ] as const) {
+      const res = await raw(body);
+      const json = (await res.json()) as { errcode: string };
+      assert.equal(res.status, 400, `${body}: ${JSON.stringify(json)}`);
+      assert.equal(json.errcode, errcode, body);
+    }
+    assert.equal(beta.pings.length, before, 'a refused ping reached the appservice');
+  });
 });
