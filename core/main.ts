@@ -39,7 +39,6 @@ import { createAppserviceRoomLists } from '../appservices/query/room-lists.ts';
 import { AppserviceRoomListStore } from '../appservices/store.ts';
 import { appserviceRoomListRoutes, thirdPartyRoutes } from './api/client/thirdparty.ts';
 import { LocalNotifier, type Notifier } from './notifier/notifier.ts';
-import { createRedisNotifier } from './notifier/redis-notifier.ts';
 import { AccountDataService, ACCOUNT_DATA_MIGRATIONS_DIR } from './account-data/service.ts';
 import { FiltersService, FILTERS_MIGRATIONS_DIR } from './filters/service.ts';
 import { PresenceService, PRESENCE_MIGRATIONS_DIR } from './presence/service.ts';
@@ -121,7 +120,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     const [signingKey] = await loadOrCreateSigningKeys(config.signingKeyPath);
     const sharedSecret = config.registration.sharedSecret ?? (await readOrCreateSharedSecret(config.dataDir));
     const notifier: Notifier = config.redisUrl
-      ? await createRedisNotifier(config.redisUrl, { channelPrefix: `${config.serverName}:` })
+      ? await (await import('./notifier/redis-notifier.ts')).createRedisNotifier(config.redisUrl, { channelPrefix: `${config.serverName}:` })
       : new LocalNotifier();
     closers.push(() => notifier.close());
 
