@@ -5,26 +5,9 @@ import assert from 'node:assert/strict';
 import { createClient, Method, type MatrixClient } from 'matrix-js-sdk';
 import { startTestHub, testEnv, type TestEnv, type TestHub } from '../support/hub.ts';
 import { specFetch } from '../support/openapi.ts';
+import { rejectsWith } from '../support/rooms-clients.ts';
 
 const PASSWORD = 'correct horse battery staple';
-
-interface MatrixErrorLike {
-  httpStatus?: number;
-  errcode?: string;
-  data?: Record<string, unknown>;
-}
-
-async function rejectsWith(p: Promise<unknown>, status: number, errcode?: string): Promise<MatrixErrorLike> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as MatrixErrorLike;
-    assert.equal(err.httpStatus, status, `expected HTTP ${status}, got ${err.httpStatus} ${err.errcode}`);
-    if (errcode) assert.equal(err.errcode, errcode);
-    return err;
-  }
-  assert.fail(`expected HTTP ${status}${errcode ? ` ${errcode}` : ''}, but the request succeeded`);
-}
 
 describe('accounts through matrix-js-sdk', () => {
   let te: TestEnv;

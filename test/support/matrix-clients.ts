@@ -2,9 +2,12 @@
 // per user in two flavours — `checked` sends through specFetch (every response must match the
 // spec; failures land in `log`), `raw` uses plain fetch, for asserting error responses whose
 // status the spec does not document for that endpoint.
-import assert from 'node:assert/strict';
 import { createClient, type MatrixClient } from 'matrix-js-sdk';
 import { specFetch, type SpecLog } from './openapi.ts';
+import { rejectsWith } from './rooms-clients.ts';
+
+// One implementation of the error assertion for every e2e helper module.
+export { rejectsWith };
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
@@ -12,24 +15,6 @@ export interface TestUser {
   userId: string;
   checked: MatrixClient;
   raw: MatrixClient;
-}
-
-interface MatrixErrorLike {
-  httpStatus?: number;
-  errcode?: string;
-  data?: Record<string, unknown>;
-}
-
-export async function rejectsWith(p: Promise<unknown>, status: number, errcode?: string): Promise<MatrixErrorLike> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as MatrixErrorLike;
-    assert.equal(err.httpStatus, status, `expected HTTP ${status}, got ${err.httpStatus} ${err.errcode}: ${String(e)}`);
-    if (errcode) assert.equal(err.errcode, errcode);
-    return err;
-  }
-  assert.fail(`expected HTTP ${status}${errcode ? ` ${errcode}` : ''}, but the request succeeded`);
 }
 
 export async function registerUser(baseUrl: string, username: string, log: SpecLog): Promise<TestUser> {
