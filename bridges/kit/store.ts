@@ -76,7 +76,7 @@ export class BridgeStore {
     try {
       store.state = { ...empty(), ...(JSON.parse(await readFile(store.file, 'utf8')) as Partial<State>) };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`bridge store ${store.file}: ${(err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`bridge store ${store.file}: ${(err as Error).message}`, { cause: err });
     }
     store.handledSet = new Set(store.state.handled);
     return store;
