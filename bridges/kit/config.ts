@@ -42,18 +42,19 @@ export interface BridgeConfig {
   readonly networkSection: ConfigReader;
 }
 
-export function parseBridgeConfig(file: string, yamlText: string): BridgeConfig {
+export function parseBridgeConfig(file: string, yamlText: string, expectedNetwork?: string): BridgeConfig {
   let raw: unknown;
   try {
     raw = load(yamlText);
   } catch (err) {
     throw new ConfigError(file, '(syntax)', `not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }
-  return readBridgeConfig(new ConfigReader(file, raw));
+  return readBridgeConfig(new ConfigReader(file, raw), expectedNetwork);
 }
 
-export function readBridgeConfig(top: ConfigReader): BridgeConfig {
+export function readBridgeConfig(top: ConfigReader, expectedNetwork?: string): BridgeConfig {
   const network = top.string('network');
+  if (expectedNetwork !== undefined && network !== expectedNetwork) top.fail('network', `this module runs "${expectedNetwork}" bridges, the file says "${network}"`);
   if (!/^[a-z0-9_-]+$/.test(network)) top.fail('network', `expected lowercase letters, digits, - or _, got ${JSON.stringify(network)}`);
   top.only('network', 'name', 'homeserver', 'appservice', 'bridge', 'data_dir', 'database', network);
   const name = top.string('name', network);

@@ -28,9 +28,13 @@ export interface KitRunningBridge extends RunningBridge {
   readonly kit: Kit;
 }
 
+export interface KitBridgeModule extends BridgeModule {
+  start(options: StartOptions): Promise<KitRunningBridge>;
+}
+
 const quiet: Log = () => undefined;
 
-export function defineBridge<C>(def: BridgeDefinition<C>): BridgeModule & { start(options: StartOptions): Promise<KitRunningBridge> } {
+export function defineBridge<C>(def: BridgeDefinition<C>): KitBridgeModule {
   return {
     network: def.network,
     generate: (options) =>
@@ -51,10 +55,7 @@ export function defineBridge<C>(def: BridgeDefinition<C>): BridgeModule & { star
       } catch (err) {
         throw new ConfigError(options.configPath, '(file)', `cannot read: ${(err as Error).message}`);
       }
-      const config = parseBridgeConfig(options.configPath, text);
-      if (config.network !== def.network) {
-        throw new ConfigError(options.configPath, 'network', `this module runs "${def.network}" bridges, the file says "${config.network}"`);
-      }
+      const config = parseBridgeConfig(options.configPath, text, def.network);
       const networkConfig = def.configSchema(config.networkSection);
       const dataDir = config.dataDir ? (isAbsolute(config.dataDir) ? config.dataDir : resolve(join(options.configPath, '..'), config.dataDir)) : options.dataDir;
       const store = await BridgeStore.open(dataDir);

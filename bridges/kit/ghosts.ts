@@ -32,3 +32,16 @@ export async function ensureGhost(kit: Kit, user: RemoteUser): Promise<Intent> {
   if (changed) await kit.store.putGhost(record);
   return intent;
 }
+
+/**
+ * Puts a ghost in a portal room. Portals are invite-only, so the bot invites first (a join
+ * attempt that fails would only add a round trip and an error line); joins are remembered per
+ * process and re-checked by the homeserver anyway (joining twice is a no-op).
+ */
+export async function joinGhost(kit: Kit, intent: Intent, roomId: string): Promise<void> {
+  const key = `${roomId}\u0000${intent.userId}`;
+  if (kit.joined.has(key)) return;
+  await kit.bot.invite(roomId, intent.userId).catch(() => undefined);
+  await intent.join(roomId);
+  kit.joined.add(key);
+}

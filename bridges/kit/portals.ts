@@ -2,7 +2,7 @@
 // query) with name, topic, avatar and members from the network; DM portals (isDirect) are scoped
 // to the login that sees them and invite the user with is_direct.
 import type { ChatInfo, NetworkClient } from './connector.ts';
-import { ensureGhost, ghostUserId } from './ghosts.ts';
+import { ensureGhost, ghostUserId, joinGhost } from './ghosts.ts';
 import { backfill } from './backfill.ts';
 import type { Kit } from './runtime.ts';
 import type { LoginRecord, PortalRecord } from './store.ts';
@@ -55,7 +55,8 @@ async function createPortal(kit: Kit, login: LoginRecord, chatId: string, joinab
       is_direct: isDirect,
       invite: [login.matrixUserId],
       initial_state: initialState,
-      power_level_content_override: { users: { [kit.botUserId]: 100, [login.matrixUserId]: 50 }, events_default: 0, state_default: 50 },
+      // The bot is the creator (room v12: creators hold unlimited power and may not be listed).
+      power_level_content_override: { users: { [login.matrixUserId]: 50 }, events_default: 0, state_default: 50 },
     },
   })) as { room_id: string };
   const portal: PortalRecord = {
@@ -82,7 +83,7 @@ export async function syncMembers(kit: Kit, portal: PortalRecord, info: ChatInfo
   for (const member of info.members ?? []) {
     if (member.user.isFromMe) continue;
     const intent = await ensureGhost(kit, member.user);
-    await intent.join(portal.roomId);
+    await joinGhost(kit, intent, portal.roomId);
     if (member.powerLevel !== undefined) levels[ghostUserId(kit, member.user)] = member.powerLevel;
   }
   if (Object.keys(levels).length > 0) await setPowerLevels(kit, portal.roomId, levels);

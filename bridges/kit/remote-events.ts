@@ -5,7 +5,7 @@
 // transaction ids are derived from the remote ids, so a send retried after a crash is idempotent.
 import { createHash } from 'node:crypto';
 import type { MessageContent, RemoteEvent, RemoteUser } from './connector.ts';
-import { ensureGhost, ghostUserId } from './ghosts.ts';
+import { ensureGhost, ghostUserId, joinGhost } from './ghosts.ts';
 import { applyChatInfo, ensurePortal, findPortal, setPowerLevels } from './portals.ts';
 import type { Kit } from './runtime.ts';
 import type { LoginRecord, PortalRecord } from './store.ts';
@@ -25,7 +25,7 @@ async function senderFor(kit: Kit, login: LoginRecord, portal: PortalRecord, use
     if (puppet) return { userId: puppet.userId, send: (type, content, ts, txn) => puppet.send(portal.roomId, type, content, ts, txn) };
   }
   const intent = await ensureGhost(kit, user);
-  await intent.join(portal.roomId);
+  await joinGhost(kit, intent, portal.roomId);
   return {
     userId: intent.userId,
     send: async (type, content, ts, txn) => {
@@ -114,7 +114,7 @@ export async function handleRemoteEvent(kit: Kit, loginId: string, event: Remote
     }
     case 'chat_info': {
       const as = event.sender && !event.sender.isFromMe ? await ensureGhost(kit, event.sender) : kit.bot;
-      if (as !== kit.bot) await as.join(portal.roomId);
+      if (as !== kit.bot) await joinGhost(kit, as, portal.roomId);
       await applyChatInfo(kit, portal, event.info, as).catch(async (err: unknown) => {
         // A ghost without the power to change state: the bot makes the change instead.
         kit.log('debug', `chat_info as ${as.userId}: ${(err as Error).message}`);
@@ -125,8 +125,11 @@ export async function handleRemoteEvent(kit: Kit, loginId: string, event: Remote
     case 'member': {
       if (event.user.isFromMe) return;
       const intent = await ensureGhost(kit, event.user);
-      if (event.membership === 'join') await intent.join(portal.roomId);
-      else if (event.membership === 'leave') await intent.leave(portal.roomId);
+      if (event.membership === 'join') await joinGhost(kit, intent, portal.roomId);
+      else if (event.membership === 'leave') {
+        kit.joined.delete(`${portal.roomId}\u0000${intent.userId}`);
+        await intent.leave(portal.roomId);
+      }
       else {
         const kicker = event.by && !event.by.isFromMe ? await ensureGhost(kit, event.by) : kit.bot;
         await kicker.kick(portal.roomId, intent.userId, event.reason).catch(() => kit.bot.kick(portal.roomId, intent.userId, event.reason));

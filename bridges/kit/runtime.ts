@@ -30,6 +30,8 @@ export class Kit {
   readonly bridge: Bridge;
   readonly botUserId: string;
   readonly clients = new Map<string, NetworkClient>();
+  /** `roomId\0userId` of ghosts known to be joined (ghosts.ts joinGhost). */
+  readonly joined = new Set<string>();
   /** Login flows in progress, by Matrix user. */
   readonly loginSessions = new Map<string, LoginSession>();
   private readonly appservice: KitAppService;
