@@ -32,8 +32,8 @@ export class LoopbackNetwork {
   /** Connected clients by remote user id. */
   readonly online = new Map<string, Emit>();
   failNextSend: string | null = null;
-  private readonly pendingCodes = new Map<string, (username: string) => void>();
-  private seq = 0;
+  readonly pendingCodes = new Map<string, (username: string) => void>();
+  seq = 0;
 
   user(id: string, isFromMe = false): RemoteUser {
     return { id, displayName: this.names.get(id) ?? id, ...(isFromMe ? { isFromMe } : {}) };
@@ -89,47 +89,50 @@ export class LoopbackNetwork {
   }
 
   connector(): NetworkConnector {
-    const net = this;
-    return {
-      displayName: 'Loopback',
-      version: '1.0',
-      loginFlows: [
-        { id: 'password', name: 'Password', description: 'Username and password' },
-        { id: 'code', name: 'Code', description: 'Approve a code from another device' },
-      ],
-      startLogin(flowId): LoginProcess {
-        if (flowId === 'code') {
-          const code = `CODE-${++net.seq}`;
-          let resolve!: (username: string) => void;
-          const approved = new Promise<string>((r) => (resolve = r));
-          net.pendingCodes.set(code, resolve);
-          return {
-            start: async () => ({ type: 'display_and_wait', instructions: 'Approve this code on your other device.', display: { type: 'code', data: code } }),
-            wait: async () => {
-              const username = await approved;
-              return { type: 'complete', remoteId: username, remoteName: net.names.get(username) ?? username, metadata: { username } };
-            },
-          };
-        }
-        return {
-          start: async () => ({
-            type: 'user_input',
-            instructions: 'Log in to Loopback.',
-            fields: [
-              { id: 'username', name: 'Username' },
-              { id: 'password', name: 'Password' },
-            ],
-          }),
-          submit: async (v): Promise<LoginStep> =>
-            net.passwords.get(v.username!) === v.password
-              ? { type: 'complete', remoteId: v.username!, remoteName: net.names.get(v.username!) ?? v.username!, metadata: { username: v.username! } }
-              : { type: 'error', message: 'wrong username or password' },
-        };
-      },
-      chatForAlias: async (aliasId) => (net.chats.has(aliasId) ? aliasId : null),
-      createClient: (ctx: ClientContext) => new LoopClient(net, ctx),
-    };
+    return connectorFor(this);
   }
+}
+
+function connectorFor(net: LoopbackNetwork): NetworkConnector {
+  return {
+    displayName: 'Loopback',
+    version: '1.0',
+    loginFlows: [
+      { id: 'password', name: 'Password', description: 'Username and password' },
+      { id: 'code', name: 'Code', description: 'Approve a code from another device' },
+    ],
+    startLogin(flowId): LoginProcess {
+      if (flowId === 'code') {
+        const code = `CODE-${++net.seq}`;
+        let resolve!: (username: string) => void;
+        const approved = new Promise<string>((r) => (resolve = r));
+        net.pendingCodes.set(code, resolve);
+        return {
+          start: async () => ({ type: 'display_and_wait', instructions: 'Approve this code on your other device.', display: { type: 'code', data: code } }),
+          wait: async () => {
+            const username = await approved;
+            return { type: 'complete', remoteId: username, remoteName: net.names.get(username) ?? username, metadata: { username } };
+          },
+        };
+      }
+      return {
+        start: async () => ({
+          type: 'user_input',
+          instructions: 'Log in to Loopback.',
+          fields: [
+            { id: 'username', name: 'Username' },
+            { id: 'password', name: 'Password' },
+          ],
+        }),
+        submit: async (v): Promise<LoginStep> =>
+          net.passwords.get(v.username!) === v.password
+            ? { type: 'complete', remoteId: v.username!, remoteName: net.names.get(v.username!) ?? v.username!, metadata: { username: v.username! } }
+            : { type: 'error', message: 'wrong username or password' },
+      };
+    },
+    chatForAlias: async (aliasId) => (net.chats.has(aliasId) ? aliasId : null),
+    createClient: (ctx: ClientContext) => new LoopClient(net, ctx),
+  };
 }
 
 class LoopClient implements NetworkClient {
