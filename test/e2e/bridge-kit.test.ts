@@ -180,8 +180,11 @@ describe('bridge kit with a loopback network', () => {
     });
     assert.equal(joined[`@loop_rbob:${DOMAIN}`]?.display_name, 'Bob Remote');
     assert.equal(joined[`@loop__carl:${DOMAIN}`]?.display_name, 'Carl', 'uppercase escaped per the user id grammar');
-    const power = await call(hub.url, 'GET', `/_matrix/client/v3/rooms/${enc(lobbyRoom)}/state/m.room.power_levels/`, alice.token);
-    assert.equal((power.body.users as Record<string, number>)[`@loop_rbob:${DOMAIN}`], 50);
+    // Ops become power 50 once every member has joined.
+    await until('op power', async () => {
+      const power = await call(hub.url, 'GET', `/_matrix/client/v3/rooms/${enc(lobbyRoom)}/state/m.room.power_levels/`, alice.token);
+      return (power.body.users as Record<string, number>)[`@loop_rbob:${DOMAIN}`] === 50 ? true : undefined;
+    });
     const texts = await until('three messages', async () => {
       const m = (await messages(lobbyRoom, alice)).filter((e) => e.type === 'm.room.message');
       return m.length >= 3 ? m : undefined;
