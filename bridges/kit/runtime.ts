@@ -93,7 +93,8 @@ export class Kit {
     this.clients.clear();
     await Promise.all(this.remoteChains.values());
     await this.connector.stop?.();
-    await this.appservice.close();
+    // Closes the listener (our KitAppService) and the framework's timers.
+    await this.bridge.close().catch((err: unknown) => this.log('warn', `closing the appservice: ${(err as Error).message}`));
     await this.store.close();
   }
 
