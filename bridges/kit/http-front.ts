@@ -20,6 +20,8 @@ export interface FrontHandlers {
   status(): unknown;
   readonly registry: Registry;
   handleEvent(event: Record<string, unknown>): Promise<void>;
+  /** Ephemeral events (typing): state, not history, so neither deduplicated nor retried. */
+  handleEphemeral(event: Record<string, unknown>): Promise<void>;
   wasHandled(eventId: string): boolean;
   markHandled(eventId: string): Promise<void>;
 }
@@ -84,13 +86,15 @@ export class KitAppService extends AppService {
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : new URL(req.url ?? '/', 'http://x').searchParams.get('access_token');
     if (token !== this.handlers.hsToken) return json(res, 403, { errcode: 'M_FORBIDDEN', error: 'Bad hs_token' });
-    let body: { events?: unknown };
+    let body: { events?: unknown; ephemeral?: unknown; 'de.sorunome.msc2409.ephemeral'?: unknown };
     try {
-      body = JSON.parse(await readBody(req)) as { events?: unknown };
+      body = JSON.parse(await readBody(req)) as typeof body;
     } catch {
       return json(res, 400, { errcode: 'M_NOT_JSON', error: 'Body is not JSON' });
     }
     const events = Array.isArray(body.events) ? (body.events as Record<string, unknown>[]) : [];
+    const edus = body.ephemeral ?? body['de.sorunome.msc2409.ephemeral'];
+    const ephemeral = Array.isArray(edus) ? (edus as Record<string, unknown>[]) : [];
     const run = async (): Promise<void> => {
       for (const event of events) {
         const id = typeof event.event_id === 'string' ? event.event_id : null;
@@ -98,6 +102,7 @@ export class KitAppService extends AppService {
         await this.handlers.handleEvent(event);
         if (id) await this.handlers.markHandled(id);
       }
+      for (const edu of ephemeral) await this.handlers.handleEphemeral(edu);
     };
     const done = this.chain.then(run, run);
     this.chain = done.catch(() => undefined);

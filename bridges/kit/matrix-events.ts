@@ -141,3 +141,20 @@ async function onPortalAction(kit: Kit, portal: PortalRecord, event: MatrixEvent
     await kit.notice(event.room_id, `Could not bridge your ${event.type}: ${(err as Error).message}`, event.event_id);
   }
 }
+
+/** m.typing for a portal room: each Matrix user who started or stopped typing, through their own login. */
+export async function handleTyping(kit: Kit, edu: Record<string, unknown>): Promise<void> {
+  if (edu.type !== 'm.typing' || typeof edu.room_id !== 'string') return;
+  const portal = kit.store.portalByRoom(edu.room_id);
+  if (!portal) return;
+  const ids = (edu.content as { user_ids?: unknown } | undefined)?.user_ids;
+  const now = new Set((Array.isArray(ids) ? ids : []).filter((u): u is string => typeof u === 'string' && !kit.isBridgeUser(u)));
+  const before = kit.typing.get(portal.roomId) ?? new Set<string>();
+  kit.typing.set(portal.roomId, now);
+  for (const userId of new Set([...now, ...before])) {
+    if (now.has(userId) === before.has(userId)) continue;
+    const login = allows(permissionOf(kit.config.bridge.permissions, userId), 'user') ? kit.loginFor(userId, portal.receiver) : undefined;
+    const client = login ? kit.clients.get(login.id) : undefined;
+    await client?.setTyping?.(portal.chatId, now.has(userId));
+  }
+}

@@ -33,6 +33,9 @@ export function registrationFor(o: {
     hs_token: o.hsToken,
     sender_localpart: o.botLocalpart,
     rate_limited: false,
+    // Typing notifications reach the bridge as ephemeral events (MSC2409, stable name and the old one).
+    receive_ephemeral: true,
+    'de.sorunome.msc2409.push_ephemeral': true,
     protocols: [o.network],
     namespaces: {
       users: [

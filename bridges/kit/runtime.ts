@@ -9,7 +9,7 @@ import type { BridgeConfig } from './config.ts';
 import type { ClientContext, LoginState, NetworkClient, NetworkConnector, RemoteEvent } from './connector.ts';
 import { doublePuppetFor, type DoublePuppet } from './double-puppet.ts';
 import { KitAppService } from './http-front.ts';
-import { handleMatrixEvent } from './matrix-events.ts';
+import { handleMatrixEvent, handleTyping } from './matrix-events.ts';
 import { createMetrics, type BridgeMetrics } from './metrics.ts';
 import { portalForAlias } from './portals.ts';
 import { registrationFor } from './registration.ts';
@@ -32,6 +32,8 @@ export class Kit {
   readonly clients = new Map<string, NetworkClient>();
   /** `roomId\0userId` of ghosts known to be joined (ghosts.ts joinGhost). */
   readonly joined = new Set<string>();
+  /** Matrix users typing per portal room, to send only changes to the network. */
+  readonly typing = new Map<string, Set<string>>();
   /** Login flows in progress, by Matrix user. */
   readonly loginSessions = new Map<string, LoginSession>();
   private readonly appservice: KitAppService;
@@ -55,6 +57,7 @@ export class Kit {
       registry: this.metrics.registry,
       status: () => this.status(),
       handleEvent: (event) => this.onMatrixEvent(event),
+      handleEphemeral: (event) => handleTyping(this, event).catch((err: unknown) => this.log('debug', `typing: ${(err as Error).message}`)),
       wasHandled: (id) => store.wasHandled(id),
       markHandled: (id) => store.markHandled(id),
     });

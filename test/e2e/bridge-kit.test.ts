@@ -212,6 +212,13 @@ describe('bridge kit with a loopback network', () => {
     assert.match(metrics, /bridge_logins\{state="connected",network="loop",bridge="loop"\} 1/);
   });
 
+  test('Matrix typing reaches the network through the user’s login', async () => {
+    await call(hub.url, 'PUT', `/_matrix/client/v3/rooms/${enc(lobbyRoom)}/typing/${enc(alice.userId)}`, alice.token, { typing: true, timeout: 30_000 });
+    await until('typing on', () => net.typing.find((t) => t.chatId === 'lobby' && t.by === 'alice-remote' && t.typing));
+    await call(hub.url, 'PUT', `/_matrix/client/v3/rooms/${enc(lobbyRoom)}/typing/${enc(alice.userId)}`, alice.token, { typing: false });
+    await until('typing off', () => net.typing.find((t) => t.chatId === 'lobby' && t.by === 'alice-remote' && !t.typing));
+  });
+
   test('relay mode: refused without a relay, then relayed with the template', async () => {
     await call(hub.url, 'POST', `/_matrix/client/v3/rooms/${enc(lobbyRoom)}/invite`, alice.token, { user_id: bob.userId });
     await call(hub.url, 'POST', `/_matrix/client/v3/join/${enc(lobbyRoom)}`, bob.token, {});

@@ -28,6 +28,7 @@ export class LoopbackNetwork {
   readonly chats = new Map<string, LoopChat>();
   readonly names = new Map<string, string>();
   readonly sent: Sent[] = [];
+  readonly typing: Array<{ chatId: string; by: string; typing: boolean }> = [];
   readonly passwords = new Map<string, string>();
   /** Connected clients by remote user id. */
   readonly online = new Map<string, Emit>();
@@ -177,6 +178,10 @@ class LoopClient implements NetworkClient {
     if (!this.net.chat(message.chatId).members.includes(this.me)) throw new Error(`${this.me} is not in ${message.chatId}`);
     this.net.sent.push({ ...message, by: this.me });
     return { id: `out-${this.net.sent.length}` };
+  }
+
+  async setTyping(chatId: string, typing: boolean): Promise<void> {
+    this.net.typing.push({ chatId, by: this.me, typing });
   }
 
   async fetchBackfill(chatId: string, options: { limit: number }): Promise<Array<Extract<RemoteEvent, { type: 'message' }>>> {
