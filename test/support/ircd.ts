@@ -99,12 +99,12 @@ async function waitForAccept(port: number, child: ChildProcess, deadline: number
   }
 }
 
-/** Starts one daemon; retries with another port if it lost the race for the free one. */
-export async function startIrcd(kind: IrcdKind): Promise<Ircd> {
+/** Starts one daemon (on `fixedPort`, or a free port, retrying if it lost the race for it). */
+export async function startIrcd(kind: IrcdKind, fixedPort?: number): Promise<Ircd> {
   const dir = await mkdtemp(join(tmpdir(), `switchyard-${kind}-`));
   let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+  for (let attempt = 0; attempt < (fixedPort ? 1 : 3); attempt++) {
+    const port = fixedPort ?? (await freePort());
     const conf = join(dir, `${kind}.conf`);
     let child: ChildProcess;
     let output = '';

@@ -216,10 +216,15 @@ export class IrcConnection extends EventEmitter<{ event: [IrcEvent]; state: [Con
     this.#queue.pause();
     this.#setState({ state: 'connecting', attempt: this.#attempt });
     const o = this.options;
-    const client = new irc.Client({ auto_reconnect: false, enable_echomessage: true, ping_interval: 30, ping_timeout: 120 });
+    const client = new irc.Client();
     this.#client = client;
     this.#listen(client);
+    // connect() replaces the constructor's options, so every option is given here.
     client.connect({
+      auto_reconnect: false,
+      enable_echomessage: true,
+      ping_interval: 30,
+      ping_timeout: 120,
       host: o.host,
       port: o.port,
       nick: o.nick,
