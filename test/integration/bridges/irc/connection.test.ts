@@ -109,7 +109,7 @@ for (const kind of IRCD_KINDS) {
       await sender.conn.join('#paste');
       await reader.conn.join('#paste');
       await sender.waitEvent(is('join', (e) => e.nick === 'reader'));
-      const lines = Array.from({ length: 200 }, (_, i) => `line ${i} ${'x'.repeat(i % 50)}`);
+      const lines = Array.from({ length: 200 }, (_, i) => `line ${i} ${'x'.repeat(1 + (i % 50))}`);
       const sent = sender.conn.send('#paste', lines.join('\n'));
       assert.ok(sender.conn.queued > 100, 'the bucket queues instead of sending at once');
       await sent;
@@ -122,13 +122,13 @@ for (const kind of IRCD_KINDS) {
       const a = client('longa');
       const b = client('longb');
       await connected(a, b);
-      const text = 'ünïcödé wörds 😀 '.repeat(80);
+      const text = `${'ünïcödé wörds 😀 '.repeat(80)}END`;
       await a.conn.send('longb', text);
-      const last = text.slice(-30);
-      await b.waitEvent(is('message', (e) => e.text.endsWith(last.trimEnd())), slow);
+      await b.waitEvent(is('message', (e) => e.text.endsWith('END')), slow);
       const got = b.events.filter(is('message', (e) => e.from === 'longa')).map((e) => e.text);
       assert.ok(got.length > 1);
-      assert.equal(got.join('').trimEnd(), text.trimEnd());
+      // Lines are cut after a space, which some servers and clients trim from a message's end.
+      assert.equal(got.map((l) => l.trimEnd()).join(' '), text);
     });
 
     test('nick in use: alternates are tried and reported', async () => {
