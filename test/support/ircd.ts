@@ -20,9 +20,19 @@ export interface Ircd {
   host: string;
   port: number;
   kind: IrcdKind;
+  tlsPort?: number;
   /** What this daemon offers, so a test can skip what it cannot exercise. */
   supports: { serverTime: boolean; messageTags: boolean; echoMessage: boolean; floodKick: boolean };
   stop(): Promise<void>;
+}
+
+export interface IrcdOptions {
+  /** Listen on this port instead of a free one (restart tests). */
+  port?: number;
+  /** Server password (PASS) every client must give. */
+  password?: string;
+  /** Also listen with TLS (self-signed certificate) on `tlsPort`; ngircd only. */
+  tls?: boolean;
 }
 
 export const IRCD_KINDS: readonly IrcdKind[] = ['ngircd', 'inspircd'];
@@ -41,7 +51,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function ngircdConfig(port: number, dir: string): string {
+function ngircdConfig(port: number, dir: string, o: IrcdOptions, tlsPort: number | undefined): string {
+  const tls = tlsPort === undefined ? '' : `[SSL]
+CertFile = ${join(dir, 'cert.pem')}
+KeyFile = ${join(dir, 'key.pem')}
+Ports = ${tlsPort}
+`;
   return `[Global]
 Name = irc.ngircd.test
 Info = Switchyard test ngircd
@@ -49,6 +64,7 @@ Listen = ${HOST}
 Ports = ${port}
 MotdPhrase = switchyard test
 PidFile = ${join(dir, 'ngircd.pid')}
+${o.password ? `Password = ${o.password}` : ''}
 [Limits]
 MaxConnectionsIP = 0
 MaxJoins = 0
@@ -59,10 +75,10 @@ PongTimeout = 20
 DNS = no
 Ident = no
 PAM = no
-`;
+${tls}`;
 }
 
-function inspircdConfig(port: number, dir: string): string {
+function inspircdConfig(port: number, dir: string, o: IrcdOptions): string {
   const modules = [
     'cap', 'ircv3', 'ircv3_servertime', 'ircv3_ctctags', 'ircv3_msgid', 'ircv3_echomessage',
     'namesx', 'messageflood',
@@ -72,7 +88,7 @@ function inspircdConfig(port: number, dir: string): string {
 <bind address="${HOST}" port="${port}" type="clients">
 <connect name="main" allow="*" timeout="60" threshold="1000" commandrate="100000" fakelag="no"
          pingfreq="120" hardsendq="1048576" softsendq="65536" recvq="65536"
-         localmax="1000" globalmax="1000" resolvehostnames="no" useident="no">
+         localmax="1000" globalmax="1000" resolvehostnames="no" useident="no"${o.password ? ` password="${o.password}"` : ''}>
 <dns server="127.0.0.1" timeout="1">
 <pid file="${join(dir, 'inspircd.pid')}">
 <log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="${join(dir, 'inspircd.log')}">
@@ -83,6 +99,15 @@ function inspircdConfig(port: number, dir: string): string {
 <messageflood notice="no">
 ${modules.map((m) => `<module name="${m}">`).join('\n')}
 `;
+}
+
+async function selfSignedCert(dir: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const p = spawn('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    p.once('error', reject);
+    p.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`openssl exited with ${code}`))));
+  });
 }
 
 async function waitForAccept(port: number, child: ChildProcess, deadline: number): Promise<void> {
@@ -100,19 +125,23 @@ async function waitForAccept(port: number, child: ChildProcess, deadline: number
 }
 
 /** Starts one daemon (on `fixedPort`, or a free port, retrying if it lost the race for it). */
-export async function startIrcd(kind: IrcdKind, fixedPort?: number): Promise<Ircd> {
+export async function startIrcd(kind: IrcdKind, opts: IrcdOptions = {}): Promise<Ircd> {
+  const fixedPort = opts.port;
+  if (opts.tls && kind !== 'ngircd') throw new Error('the test harness configures TLS for ngircd only');
   const dir = await mkdtemp(join(tmpdir(), `switchyard-${kind}-`));
+  if (opts.tls) await selfSignedCert(dir);
   let lastError: unknown;
   for (let attempt = 0; attempt < (fixedPort ? 1 : 3); attempt++) {
     const port = fixedPort ?? (await freePort());
     const conf = join(dir, `${kind}.conf`);
+    const tlsPort = opts.tls ? await freePort() : undefined;
     let child: ChildProcess;
     let output = '';
     if (kind === 'ngircd') {
-      await writeFile(conf, ngircdConfig(port, dir));
+      await writeFile(conf, ngircdConfig(port, dir, opts, tlsPort));
       child = spawn('/usr/sbin/ngircd', ['-n', '-f', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
     } else {
-      await writeFile(conf, inspircdConfig(port, dir));
+      await writeFile(conf, inspircdConfig(port, dir, opts));
       child = spawn('/usr/sbin/inspircd', ['--nofork', '--nopid', '--runasroot', '--config', conf], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -121,6 +150,7 @@ export async function startIrcd(kind: IrcdKind, fixedPort?: number): Promise<Irc
     child.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
     try {
       await waitForAccept(port, child, Date.now() + 15_000);
+      if (tlsPort !== undefined) await waitForAccept(tlsPort, child, Date.now() + 15_000);
     } catch (err) {
       child.kill('SIGKILL');
       lastError = new Error(`${(err as Error).message}\n${output.slice(-2000)}`);
@@ -135,6 +165,7 @@ export async function startIrcd(kind: IrcdKind, fixedPort?: number): Promise<Irc
       host: HOST,
       port,
       kind,
+      ...(tlsPort === undefined ? {} : { tlsPort }),
       supports: { serverTime: inspircd, messageTags: inspircd, echoMessage: inspircd, floodKick: inspircd },
       async stop() {
         child.kill('SIGTERM');

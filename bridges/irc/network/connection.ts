@@ -27,6 +27,7 @@ import type { ConnectionOptions, ConnectionState, IrcEvent } from './types.ts';
 
 const ECHO_TIMEOUT_MS = 10_000;
 const QUIT_TIMEOUT_MS = 3_000;
+const BAD_PASSWORD = /password/i;
 const FORWARDED = ['privmsg', 'action', 'notice', 'tagmsg', 'join', 'part', 'quit', 'kick', 'nick', 'topic', 'mode', 'userlist'];
 
 export interface SendOptions {
@@ -284,6 +285,8 @@ export class IrcConnection extends EventEmitter<{ event: [IrcEvent]; state: [Con
         this.#final = { state: 'bad-credentials', reason: 'server password refused' };
       } else if (e.error === 'irc' && e.reason) {
         this.#lastError = e.reason; // ERROR :Closing link … (Excess Flood, K-lined, …)
+        // Some servers (ngircd) answer a wrong PASS with only "ERROR :Access denied: Bad password?".
+        if (!this.#registered && BAD_PASSWORD.test(e.reason)) this.#final = { state: 'bad-credentials', reason: e.reason };
       }
     }) as never);
     client.on('socket close', ((err: unknown) => {

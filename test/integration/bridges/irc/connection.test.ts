@@ -238,6 +238,39 @@ describe('IRC connection failures', () => {
   });
 });
 
+describe('IRC connection credentials and TLS (ngircd)', () => {
+  let ircd: Ircd;
+  before(async () => { ircd = await startIrcd('ngircd', { password: 'sesame', tls: true }); });
+  after(async () => { await ircd.stop(); });
+
+  test('a wrong server password is bad-credentials, not a retry loop', async () => {
+    const c = ircClient(ircd, 'wrongpw', { password: 'nope' });
+    const s = await c.waitState((x) => x.state === 'bad-credentials' || x.state === 'connected');
+    assert.equal(s.state, 'bad-credentials');
+    assert.ok(!c.states.some((x) => x.state === 'transient-disconnect'));
+    await c.stop();
+  });
+
+  test('SASL asked of a server without it is bad-credentials', async () => {
+    const c = ircClient(ircd, 'saslme', { password: 'sesame', sasl: { account: 'saslme', password: 'x' } });
+    const s = await c.waitState((x) => x.state === 'bad-credentials' || x.state === 'connected');
+    assert.equal(s.state, 'bad-credentials');
+    assert.match((s as { reason: string }).reason, /SASL/);
+    await c.stop();
+  });
+
+  test('TLS with the right password connects and talks', async () => {
+    const a = ircClient({ host: ircd.host, port: ircd.tlsPort! }, 'tlsuser', { tls: true, rejectUnauthorized: false, password: 'sesame' });
+    const b = ircClient(ircd, 'plainuser', { password: 'sesame' });
+    await connected(a, b);
+    await a.conn.send('plainuser', 'over tls');
+    const m = await b.waitEvent(is('message', (e) => e.text === 'over tls'));
+    assert.equal(m.from, 'tlsuser');
+    await a.stop();
+    await b.stop();
+  });
+});
+
 async function until(cond: () => boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
@@ -248,7 +281,7 @@ async function until(cond: () => boolean, timeoutMs = 15_000): Promise<void> {
 
 async function startIrcdOnPort(port: number): Promise<Ircd> {
   for (let i = 0; i < 20; i++) {
-    const d = await startIrcd('ngircd', port).catch(() => undefined);
+    const d = await startIrcd('ngircd', { port }).catch(() => undefined);
     if (d) return d;
     await new Promise((r) => setTimeout(r, 100));
   }
