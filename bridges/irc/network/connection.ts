@@ -15,6 +15,8 @@
 //   nick kept.
 // - send() resolves once every line is written, or with echo-message once each line came back
 //   (with its msgid), or after ECHO_TIMEOUT_MS without one.
+// - Durability: IRC has no acknowledgement, so a line written just before the socket died may
+//   be lost; queued lines not yet written survive reconnects (in memory only, not restarts).
 import { EventEmitter } from 'node:events';
 import irc from 'irc-framework';
 import { splitIrcText, textByteBudget } from '../convert/split.ts';
