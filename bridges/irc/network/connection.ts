@@ -14,7 +14,7 @@
 //   nick-in-use event); after registration a refused nick change is reported and the current
 //   nick kept.
 // - send() resolves once every line is written, or with echo-message once each line came back
-//   (with its msgid), or after ECHO_TIMEOUT_MS without one.
+//   (with its msgid), or after echoTimeoutMs without one (a line the server refused).
 // - Durability: IRC has no acknowledgement, so a line written just before the socket died may
 //   be lost; queued lines not yet written survive reconnects (in memory only, not restarts).
 import { EventEmitter } from 'node:events';
@@ -27,7 +27,6 @@ import { alternateNicks } from './nick-alternates.ts';
 import { formatTags } from './tags.ts';
 import type { ConnectionOptions, ConnectionState, IrcEvent } from './types.ts';
 
-const ECHO_TIMEOUT_MS = 10_000;
 const QUIT_TIMEOUT_MS = 3_000;
 const BAD_PASSWORD = /password/i;
 const FORWARDED = ['privmsg', 'action', 'notice', 'tagmsg', 'join', 'part', 'quit', 'kick', 'nick', 'topic', 'mode', 'userlist'];
@@ -189,7 +188,7 @@ export class IrcConnection extends EventEmitter<{ event: [IrcEvent]; state: [Con
         timer: setTimeout(() => {
           this.#echoes = this.#echoes.filter((p) => p !== pending);
           resolve(undefined);
-        }, ECHO_TIMEOUT_MS),
+        }, this.options.echoTimeoutMs ?? 10_000),
       };
       this.#echoes.push(pending);
     });

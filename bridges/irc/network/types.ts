@@ -69,6 +69,8 @@ export interface ConnectionOptions {
   maxAttempts?: number;
   /** Delay before rejoining a channel we were flood-kicked from; default 2000 ms. */
   floodRejoinMs?: number;
+  /** With echo-message, a sent line not echoed within this counts as undelivered; default 10 s. */
+  echoTimeoutMs?: number;
   /** Registration must finish within this; default 30 s. */
   registrationTimeoutMs?: number;
 }
