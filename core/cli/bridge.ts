@@ -11,11 +11,15 @@ import { createLogger } from '../observability/log.ts';
 
 export const BRIDGE_HELP = `Usage: switchyard bridge <add|list|run> [options]
 
-  add NETWORK [--name N] [--port P] [--module M] [--force] [--config HUB_CONFIG]
+  add NETWORK [--name N] [--port P] [--listen-host H] [--homeserver-url URL] [--module M] [--force]
+      [--config HUB_CONFIG]
       Writes <bridges.dir>/<N>.yaml (the bridge's config) and <appservices_dir>/<N>.yaml (its
       registration), with fresh tokens (files mode 0600). A running hub loads the registration
       without a restart and, with bridges.in_process: true, starts the bridge too.
-      N defaults to NETWORK; P to the first port from 29300 no other registration uses;
+      N defaults to NETWORK; P to the first port from 29300 no other registration uses; H (the
+      bridge's listener, also the host the hub pushes to) to 127.0.0.1; URL (how the bridge
+      reaches the hub) to the hub's public_baseurl. In compose: --listen-host irc
+      --homeserver-url http://hub:8008.
       --module names a third-party bridge (a path or a package) instead of bridges/NETWORK.
   list [--config HUB_CONFIG]
       The bridge configs in bridges.dir and their network.
@@ -28,6 +32,8 @@ export interface BridgeCliOptions {
   name?: string;
   port?: string;
   module?: string;
+  listenHost?: string;
+  homeserverUrl?: string;
   force: boolean;
 }
 
@@ -77,11 +83,15 @@ async function add(config: Config, network: string, opts: BridgeCliOptions): Pro
   const moduleKey = opts.module === undefined ? null : isPathLike(opts.module) || existsSync(opts.module) ? pathFrom(dirname(configPath), resolve(opts.module)) : opts.module;
   const module = await importBridgeModule({ network, module: moduleKey }, configPath);
   const port = opts.port !== undefined ? parsePort(opts.port) : await firstFreePort(config.appservicesDir);
+  const listenHost = opts.listenHost ?? '127.0.0.1';
+  const homeserverUrl = opts.homeserverUrl ?? config.publicBaseurl;
+  if (!/^https?:\/\/[^/]+/.test(homeserverUrl)) throw new CliFailure(`--homeserver-url: must be an http(s) URL: ${homeserverUrl}`);
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(listenHost)) throw new CliFailure(`--listen-host: not a host name or address: ${listenHost}`);
   const files = module.generate({
     name,
-    homeserverUrl: config.publicBaseurl,
+    homeserverUrl,
     serverName: config.serverName,
-    listenHost: '127.0.0.1',
+    listenHost,
     listenPort: port,
     asToken: randomBytes(32).toString('base64url'),
     hsToken: randomBytes(32).toString('base64url'),
@@ -92,7 +102,7 @@ async function add(config: Config, network: string, opts: BridgeCliOptions): Pro
   await writeSecret(registrationPath, files.registrationYaml);
   await writeSecret(configPath, configYaml);
   console.log(`Wrote ${registrationPath} (registration of appservice "${name}")`);
-  console.log(`Wrote ${configPath} (${network} bridge config, listener http://127.0.0.1:${port})`);
+  console.log(`Wrote ${configPath} (${network} bridge config, listener http://${listenHost}:${port})`);
   console.log(
     config.bridges.inProcess
       ? 'The running hub loads both without a restart (bridges.in_process: true).'

@@ -61,6 +61,8 @@ async function main(argv: string[]): Promise<number> {
       name: { type: 'string' },
       port: { type: 'string' },
       module: { type: 'string' },
+      'listen-host': { type: 'string' },
+      'homeserver-url': { type: 'string' },
     },
   });
   // Only `appservice` and `bridge` take positional arguments (their action and target).
@@ -112,8 +114,18 @@ async function main(argv: string[]): Promise<number> {
         json: values.json ?? false,
       });
     case 'bridge':
-      return bridgeCommand(positionals, { config: values.config, name: values.name, port: values.port, module: values.module, force: values.force ?? false }, (path) =>
-        loadConfig({ path }),
+      return bridgeCommand(
+        positionals,
+        {
+          config: values.config,
+          name: values.name,
+          port: values.port,
+          module: values.module,
+          listenHost: values['listen-host'],
+          homeserverUrl: values['homeserver-url'],
+          force: values.force ?? false,
+        },
+        (path) => loadConfig({ path }),
       );
     default:
       return usage(`Unknown command: ${command}`);

@@ -29,7 +29,7 @@ describe('switchyard bridge (standalone)', () => {
     te = await testEnv({ env: { BRIDGES_DIR: join(dir, 'bridges'), APPSERVICES_DIR: join(dir, 'appservices'), REGISTRATION_SHARED_SECRET: SECRET } });
     hub = await spawnHub(te);
     alice = await registerAccount(hub.url, 'alice');
-    cliEnv = { ...te.env, PUBLIC_BASEURL: hub.url, DATABASE_URL: '' };
+    cliEnv = { ...te.env, DATABASE_URL: '' };
   });
   after(async () => {
     await hub?.stop();
@@ -39,11 +39,12 @@ describe('switchyard bridge (standalone)', () => {
 
   test('add, then run in its own process; SIGTERM stops it cleanly', async () => {
     const port = await freePort();
-    const added = await runCli(['bridge', 'add', 'echo', '--name', 'solo', '--module', ECHO_MODULE, '--port', String(port)], cliEnv);
+    const added = await runCli(['bridge', 'add', 'echo', '--name', 'solo', '--module', ECHO_MODULE, '--port', String(port), '--homeserver-url', hub.url], cliEnv);
     assert.equal(added.code, 0, added.stderr);
     const configFile = join(dir, 'bridges', 'solo.yaml');
     assert.match(added.stdout, new RegExp(`switchyard bridge run --config ${configFile}`));
     const reg = load(await readFile(join(dir, 'appservices', 'solo.yaml'), 'utf8')) as { as_token: string };
+    assert.equal((load(await readFile(configFile, 'utf8')) as { homeserver: { url: string } }).homeserver.url, hub.url);
     await waitForAppservice(hub.url, reg.as_token);
 
     const listed = await runCli(['bridge', 'list'], cliEnv);
@@ -85,6 +86,7 @@ describe('switchyard bridge (standalone)', () => {
     assert.match(unknown.stderr, /unknown network "nosuchnet"; available networks: .*--module/);
     assert.equal((await runCli(['bridge', 'add', 'echo', '--name', 'Bad Name', '--module', ECHO_MODULE], cliEnv)).code, 1);
     assert.match((await runCli(['bridge', 'add', 'echo', '--module', ECHO_MODULE, '--port', '70000'], cliEnv)).stderr, /--port: must be an integer/);
+    assert.match((await runCli(['bridge', 'add', 'echo', '--module', ECHO_MODULE, '--homeserver-url', 'hub:8008'], cliEnv)).stderr, /--homeserver-url: must be an http\(s\) URL/);
     const throws = await runCli(['bridge', 'add', 'throws', '--module', 'test/fixtures/bridges/throws-on-import.ts'], cliEnv);
     assert.match(throws.stderr, /module: cannot load .*this module cannot be loaded/);
 
