@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { load } from 'js-yaml';
-import { startTestHub, testEnv, type TestEnv, type TestHub } from '../support/hub.ts';
+import { spawnHub, startTestHub, testEnv, type HubProcess, type TestEnv, type TestHub } from '../support/hub.ts';
 import { freePort, waitForAppservice } from '../support/appservice-frameworks.ts';
 import { registerAccount, type Account } from '../support/rooms-clients.ts';
 import { ECHO_MODULE, adminToken, expectReply, listBridges, roomWithBot, runCli, until } from '../support/bridges.ts';
@@ -155,5 +155,35 @@ describe('bridges in process', () => {
     const res = await fetch(`${hub.url}/_switchyard/admin/v1/bridges`, { headers: { authorization: `Bearer ${alice.accessToken}` } });
     assert.equal(res.status, 403);
     assert.equal(((await res.json()) as { errcode: string }).errcode, 'M_FORBIDDEN');
+  });
+});
+
+describe('bridges in process under `switchyard start`', () => {
+  test('a spawned hub starts the bridges in its folder and stops them when it stops', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'switchyard-bridges-start-'));
+    const hubConfig = join(dir, 'homeserver.yaml');
+    await copyFile('test/fixtures/homeserver.test.yaml', hubConfig);
+    await appendFile(hubConfig, 'bridges:\n  in_process: true\n');
+    const te = await testEnv({ env: { SWITCHYARD_CONFIG: hubConfig, BRIDGES_DIR: join(dir, 'bridges'), APPSERVICES_DIR: join(dir, 'appservices'), REGISTRATION_SHARED_SECRET: SECRET } });
+    let hub: HubProcess | null = null;
+    try {
+      hub = await spawnHub(te);
+      const port = await freePort();
+      const added = await runCli(['bridge', 'add', 'echo', '--module', ECHO_MODULE, '--port', String(port), '--homeserver-url', hub.url], { ...te.env, DATABASE_URL: '' });
+      assert.equal(added.code, 0, added.stderr);
+      const admin = await adminToken(hub.url, SECRET);
+      await until('the bridge to run in the spawned hub', async () => (await listBridges(hub!.url, admin)).bridges.find((b) => b.state === 'running'));
+      const alice = await registerAccount(hub.url, 'alice');
+      const bot = `@echobot:${DOMAIN}`;
+      await expectReply(hub.url, alice, await roomWithBot(hub.url, alice, bot), bot, 'ping', 'echo: ping');
+      await hub.stop();
+      assert.equal(hub.child.exitCode, 0);
+      hub = null;
+      assert.equal(await fetch(`http://127.0.0.1:${port}/`).then(() => 'open', () => 'closed'), 'closed');
+    } finally {
+      await hub?.kill();
+      await te.cleanup();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
