@@ -24,7 +24,8 @@ Run "switchyard <command> --help" for a command's options.`,
 
 Starts the homeserver. With no config file the built-in defaults apply: the embedded
 database in ./data and the HTTP listener on 127.0.0.1:8008. Environment variables
-(SERVER_NAME, LISTEN_HOST, LISTEN_PORT, DATABASE_URL, REDIS_URL, ...) override the file.`,
+(SERVER_NAME, LISTEN_HOST, LISTEN_PORT, DATABASE_URL, REDIS_URL, ...) override the file.
+With bridges.in_process: true it also runs every bridge config in bridges.dir (BRIDGES_DIR).`,
   'generate-config': `Usage: switchyard generate-config [--server-name NAME] [--output FILE] [--force]
 
 Writes a configuration file with every option and its documentation
