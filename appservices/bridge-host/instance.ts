@@ -9,6 +9,8 @@
 // - A config or module the host cannot use (BridgeLoadError) is "failed" until the file changes
 //   (the host re-applies changed text). A start() that rejects is retried with capped
 //   exponential backoff (base doubling up to max); the count resets when the config changes.
+// - stop() waits for the bridge at most STOP_TIMEOUT_MS (a start() or stop() that never settles
+//   must not hold the hub's shutdown); past that it logs and gives up on the instance.
 // - Nothing here throws into the hub: every failure becomes the state and error shown in the
 //   admin API, and one log line naming the file.
 import { mkdir } from 'node:fs/promises';
@@ -16,6 +18,8 @@ import type { Logger } from '../../core/observability/log.ts';
 import type { BridgeState, BridgeStatus } from '../../core/ports/bridge-admin.ts';
 import type { BridgeModule, RunningBridge, StartOptions } from '../../bridges/kit/plugin.ts';
 import { BridgeLoadError, parseBridgeHeader, type BridgeFileHeader } from './bridge-module.ts';
+
+export const STOP_TIMEOUT_MS = 10_000;
 
 export interface Backoff {
   baseMs: number;
@@ -72,12 +76,19 @@ export class BridgeInstance {
     });
   }
 
-  /** Stops the bridge; resolves when it has stopped. */
-  stop(): Promise<void> {
+  /** Stops the bridge; resolves when it has stopped, or after STOP_TIMEOUT_MS. */
+  stop(timeoutMs = STOP_TIMEOUT_MS): Promise<void> {
     ++this.#generation;
     this.#clearTimer();
     this.#enqueue(() => this.#stopRunning());
-    return this.#chain;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.#deps.log.error('bridge did not stop in time; giving up on it', { file: this.#deps.file, timeout_ms: timeoutMs });
+        resolve();
+      }, timeoutMs);
+    });
+    return Promise.race([this.#chain, timeout]).finally(() => clearTimeout(timer));
   }
 
   status(): BridgeStatus {

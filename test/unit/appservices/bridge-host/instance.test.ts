@@ -106,3 +106,19 @@ test('load errors are "failed" without retries; stop() during a retry wait cance
   await new Promise((r) => setTimeout(r, 60));
   assert.equal(starts, 1);
 });
+
+test('stop() gives up on a bridge whose start never settles', async () => {
+  const lines: string[] = [];
+  const i = new BridgeInstance({ name: 'h', file: '/c/h.yaml', dataDir, log: createLogger('error', {}, (l) => void lines.push(l)), backoff: { baseMs: 1, maxMs: 1 }, importModule: async () =>
+      fakeModule(() => {
+        called = true;
+        return new Promise<RunningBridge>(() => undefined);
+      }),
+  });
+  let called = false;
+  i.apply('network: fake\n');
+  while (!called) await new Promise((r) => setTimeout(r, 2));
+  await i.stop(20);
+  assert.equal(i.status().url, null);
+  assert.match(lines.join(''), /"msg":"bridge did not stop in time; giving up on it","file":"\/c\/h\.yaml"/);
+});
