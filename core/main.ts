@@ -74,6 +74,12 @@ import { syncRoutes } from './api/client/sync.ts';
 import { ToDeviceService, TO_DEVICE_MIGRATIONS_DIR } from './to-device/service.ts';
 import { toDeviceRoutes } from './api/client/to-device.ts';
 import { toDeviceForAppservices } from './to-device/for-appservices.ts';
+import { bridgeAdminRoutes } from './api/admin/bridges.ts';
+import type { BridgeAdmin } from './ports/bridge-admin.ts';
+import { BridgeHost } from '../appservices/bridge-host/host.ts';
+// The bridge CLI (core/cli/bridge.ts) reaches the host's module loader through here: core/main.ts
+// is the one file in core that imports appservices/ (DESIGN §2).
+export { availableNetworks, importBridgeModule, parseBridgeHeader, BridgeLoadError } from '../appservices/bridge-host/bridge-module.ts';
 
 export interface Hub {
   /** The base URL the listener is reachable at (its real port when 0 was asked for). */
@@ -264,6 +270,11 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     closers.push(async () => sync.close());
     Object.assign(ephemeralSources, { typing, receipts, presence, toDevice: opts.toDeviceForAppservices ?? toDeviceForAppservices(toDevice) });
     await appserviceDelivery.start();
+    // Bridges start once the hub listens (they call it as soon as they run); see below.
+    const bridgeHost = config.bridges.inProcess
+      ? new BridgeHost({ dir: config.bridges.dir, dataDir: config.bridges.dataDir, log: log.child({ component: 'bridge-host' }) })
+      : null;
+    const bridgeAdmin: BridgeAdmin = bridgeHost ?? { list: () => ({ in_process: false, dir: config.bridges.dir, bridges: [] }) };
     const routes: Route[] = [
       ...discoveryRoutes({
         publicBaseUrl: config.publicBaseurl,
@@ -280,6 +291,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...synapseRegisterRoutes({ sharedSecret: users.sharedSecret }),
       ...registrationTokenRoutes({ tokens: users.registrationTokens }),
       ...appserviceAdminRoutes({ appservices: appserviceAdmin }),
+      ...bridgeAdminRoutes({ bridges: bridgeAdmin }),
       ...appservicePingRoutes({ ping: appservicePing }),
       ...accountDataRoutes({ accountData }),
       ...tagRoutes({ accountData }),
@@ -317,6 +329,11 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     const host = config.listen.host.includes(':') ? `[${config.listen.host}]` : config.listen.host;
     const url = `http://${host}:${port}`;
     log.info('listening', { url, server_name: config.serverName, database: storage.kind, queue: queueKind });
+    if (bridgeHost) {
+      // Closers run in reverse: bridges stop before the listener and the database they use.
+      closers.push(() => bridgeHost.stop());
+      await bridgeHost.start();
+    }
     return { url, config, log, internals: { rooms: roomsFeature, appserviceDelivery }, close: closeAll };
   } catch (e) {
     await closeAll();

@@ -7,6 +7,7 @@ import { renderExampleConfig } from '../config/example.ts';
 import { registerUser } from './register-user.ts';
 import { collectStartupGarbage } from '../lib/startup-gc.ts';
 import { APPSERVICE_HELP, appserviceCommand } from './appservice.ts';
+import { BRIDGE_HELP, bridgeCommand } from './bridge.ts';
 
 const HELP: Record<string, string> = {
   '': `Usage: switchyard <command> [options]
@@ -16,13 +17,15 @@ Commands:
   generate-config   Write a documented configuration file
   register-user     Create a user through the shared-secret admin API
   appservice        List, register, delete, pause and resume appservices
+  bridge            Add a bridge, list bridge configs, run one bridge standalone
 
 Run "switchyard <command> --help" for a command's options.`,
   start: `Usage: switchyard start [--config FILE]
 
 Starts the homeserver. With no config file the built-in defaults apply: the embedded
 database in ./data and the HTTP listener on 127.0.0.1:8008. Environment variables
-(SERVER_NAME, LISTEN_HOST, LISTEN_PORT, DATABASE_URL, REDIS_URL, ...) override the file.`,
+(SERVER_NAME, LISTEN_HOST, LISTEN_PORT, DATABASE_URL, REDIS_URL, ...) override the file.
+With bridges.in_process: true it also runs every bridge config in bridges.dir (BRIDGES_DIR).`,
   'generate-config': `Usage: switchyard generate-config [--server-name NAME] [--output FILE] [--force]
 
 Writes a configuration file with every option and its documentation
@@ -34,6 +37,7 @@ running server at --url (default: the configured public_baseurl). The secret is 
 the config or from <data_dir>/registration_shared_secret. The password may also come from
 SWITCHYARD_PASSWORD; without either it is asked for on the terminal.`,
   appservice: APPSERVICE_HELP,
+  bridge: BRIDGE_HELP,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -55,10 +59,15 @@ async function main(argv: string[]): Promise<number> {
       token: { type: 'string' },
       prefix: { type: 'string' },
       json: { type: 'boolean' },
+      name: { type: 'string' },
+      port: { type: 'string' },
+      module: { type: 'string' },
+      'listen-host': { type: 'string' },
+      'homeserver-url': { type: 'string' },
     },
   });
-  // Only `appservice` takes positional arguments (its action and target).
-  if (command !== 'appservice' && positionals.length > 0) return usage(`Unexpected argument: ${positionals[0]}`);
+  // Only `appservice` and `bridge` take positional arguments (their action and target).
+  if (command !== 'appservice' && command !== 'bridge' && positionals.length > 0) return usage(`Unexpected argument: ${positionals[0]}`);
   if (command === '' || command === '--help' || command === '-h' || values.help) {
     const text = HELP[command.startsWith('-') ? '' : command];
     if (text === undefined) return usage(`Unknown command: ${command}`);
@@ -105,6 +114,20 @@ async function main(argv: string[]): Promise<number> {
         prefix: values.prefix,
         json: values.json ?? false,
       });
+    case 'bridge':
+      return bridgeCommand(
+        positionals,
+        {
+          config: values.config,
+          name: values.name,
+          port: values.port,
+          module: values.module,
+          listenHost: values['listen-host'],
+          homeserverUrl: values['homeserver-url'],
+          force: values.force ?? false,
+        },
+        (path) => loadConfig({ path }),
+      );
     default:
       return usage(`Unknown command: ${command}`);
   }

@@ -16,6 +16,7 @@ export const OPTION_DOCS: Record<string, string> = {
   metrics: 'Prometheus metrics at this path on the main listener.',
   well_known: 'client: extra keys for /.well-known/matrix/client. server: host:port for /.well-known/matrix/server delegation.',
   appservices_dir: 'Folder of appservice registration YAML files (Synapse format), reloaded without a restart. Env: APPSERVICES_DIR.',
+  bridges: 'Bridge plugins. dir: one config YAML per bridge instance (switchyard bridge add writes there; env BRIDGES_DIR). in_process: true runs every bridge config in dir inside the hub (switchyard start), reloaded without a restart; false = run each with switchyard bridge run --config FILE. data_dir: the bridges\' own state; empty = <data_dir>/bridges.',
   appservice_queries: 'User, alias and third-party lookups the hub makes to appservices while a client waits: timeout_ms per request (then the client gets M_NOT_FOUND), concurrency across all appservices. Separate from transaction delivery.',
   rooms: 'default_version: the room version of new rooms.',
   presence: 'enabled: false stops tracking and sharing online status (PUT presence is accepted, everyone reads as offline).',

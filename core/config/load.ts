@@ -35,6 +35,7 @@ const ENV_KEYS: Record<string, (c: Config, v: string) => void> = {
   REGISTRATION_SHARED_SECRET: (c, v) => (c.registration.sharedSecret = v),
   REGISTRATION_MODE: (c, v) => (c.registration.mode = v as Config['registration']['mode']),
   APPSERVICES_DIR: (c, v) => (c.appservicesDir = v),
+  BRIDGES_DIR: (c, v) => (c.bridges.dir = v),
   LOG_LEVEL: (c, v) => (c.logLevel = v as Config['logLevel']),
 };
 
@@ -65,6 +66,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const problems = checkValues(config);
   if (problems.length > 0) throw new ConfigError(problems.join('; '));
   config.dataDir = resolve(config.dataDir);
+  if (!config.bridges.dataDir) config.bridges.dataDir = resolve(config.dataDir, 'bridges');
   if (!config.signingKeyPath) config.signingKeyPath = resolve(config.dataDir, 'signing.key');
   return config;
 }

@@ -46,6 +46,15 @@ export interface Config {
   metrics: { enabled: boolean; path: string };
   wellKnown: { client: Record<string, unknown> | null; server: string | null };
   appservicesDir: string;
+  /** Bridge plugins (appservices/bridge-host): the folder of bridge configs and how they run. */
+  bridges: {
+    /** Bridge config files, one `*.yaml` per instance; `switchyard bridge add` writes here. */
+    dir: string;
+    /** true: `switchyard start` runs every bridge config in `dir` inside the hub process. */
+    inProcess: boolean;
+    /** Bridges' own state, one folder per instance; empty = <dataDir>/bridges. */
+    dataDir: string;
+  };
   /** Outbound user, alias and third-party queries to appservices (never the delivery path). */
   appserviceQueries: { timeoutMs: number; concurrency: number };
   rooms: { defaultVersion: string };
@@ -77,6 +86,7 @@ export const DEFAULTS: Config = {
   metrics: { enabled: true, path: '/metrics' },
   wellKnown: { client: null, server: null },
   appservicesDir: 'config/appservices',
+  bridges: { dir: 'config/bridges', inProcess: false, dataDir: '' },
   appserviceQueries: { timeoutMs: 5_000, concurrency: 16 },
   rooms: { defaultVersion: '12' },
   presence: { enabled: true },

@@ -57,3 +57,12 @@ test('nullable options accept null and their type', () => {
   assert.equal(c.wellKnown.server, 'matrix.example:443');
   assert.deepEqual(c.wellKnown.client, { 'm.identity_server': { base_url: 'https://id.example' } });
 });
+
+test('bridges: defaults, file values and BRIDGES_DIR', () => {
+  const d = loadConfig({ path: file('b0.yaml', 'data_dir: /srv/sy\n'), env: {} });
+  assert.deepEqual(d.bridges, { dir: 'config/bridges', inProcess: false, dataDir: '/srv/sy/bridges' });
+  const p = file('b.yaml', 'bridges:\n  dir: /etc/bridges\n  in_process: true\n  data_dir: /var/lib/bridges\n');
+  assert.deepEqual(loadConfig({ path: p, env: {} }).bridges, { dir: '/etc/bridges', inProcess: true, dataDir: '/var/lib/bridges' });
+  assert.equal(loadConfig({ path: p, env: { BRIDGES_DIR: '/env/bridges' } }).bridges.dir, '/env/bridges');
+  assert.throws(() => loadConfig({ path: file('b2.yaml', 'bridges:\n  in_process: "yes"\n'), env: {} }), /bridges\.in_process: expected boolean, got string/);
+});
