@@ -171,6 +171,7 @@ async function pushContext(rooms: RoomsForSync, roomId: string, userId: string) 
   const num = (v: unknown, d: number) => (typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : d);
   const users = Object.fromEntries(Object.entries((pl.users ?? {}) as Record<string, unknown>).map(([k, v]) => [k, num(v, 0)]));
   const notifications = (pl.notifications ?? {}) as Record<string, unknown>;
-  const push: Omit<PushContext, 'senderPowerLevel'> = { userId, displayName, memberCount, roomNotificationLevel: num(notifications.room, 50) };
+  const notificationLevels = Object.fromEntries(Object.entries(notifications).map(([k, v]) => [k, num(v, 50)]));
+  const push: Omit<PushContext, 'senderPowerLevel'> = { userId, displayName, memberCount, roomNotificationLevel: num(notifications.room, 50), notificationLevels };
   return { push, levels: { users, usersDefault: num(pl.users_default, 0) } };
 }
