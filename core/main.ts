@@ -232,7 +232,8 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       onSuccess: (asId) => appserviceDelivery.forceRetry(asId),
     });
     const accountData = new AccountDataService({ db: storage.db, notifier });
-    const pushRules = new PushRulesService({ accountData });
+    const pushRules = new PushRulesService({ accountData, notifier });
+    closers.push(async () => pushRules.close());
     const filters = new FiltersService({ db: storage.db });
     const presence = new PresenceService({ db: storage.db, notifier, enabled: config.presence.enabled });
     presence.start((err) => log.error('presence sweep failed', { err }));
