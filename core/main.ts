@@ -43,6 +43,8 @@ import { AccountDataService, ACCOUNT_DATA_MIGRATIONS_DIR } from './account-data/
 import { FiltersService, FILTERS_MIGRATIONS_DIR } from './filters/service.ts';
 import { PresenceService, PRESENCE_MIGRATIONS_DIR } from './presence/service.ts';
 import { accountDataRoutes } from './api/client/account-data.ts';
+import { pushRuleRoutes } from './api/client/push-rules.ts';
+import { PushRulesService } from './push/service.ts';
 import { tagRoutes } from './api/client/tags.ts';
 import { filterRoutes } from './api/client/filters.ts';
 import { presenceRoutes } from './api/client/presence.ts';
@@ -236,6 +238,8 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       onSuccess: (asId) => appserviceDelivery.forceRetry(asId),
     });
     const accountData = new AccountDataService({ db: storage.db, notifier });
+    const pushRules = new PushRulesService({ accountData, notifier });
+    closers.push(async () => pushRules.close());
     const filters = new FiltersService({ db: storage.db });
     const presence = new PresenceService({ db: storage.db, notifier, enabled: config.presence.enabled });
     presence.start((err) => log.error('presence sweep failed', { err }));
@@ -266,6 +270,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       filters,
       toDevice,
       notifier,
+      pushRules,
     });
     closers.push(async () => sync.close());
     Object.assign(ephemeralSources, { typing, receipts, presence, toDevice: opts.toDeviceForAppservices ?? toDeviceForAppservices(toDevice) });
@@ -295,6 +300,7 @@ export async function startHub(config: Config, log: Logger = createLogger(config
       ...appservicePingRoutes({ ping: appservicePing }),
       ...accountDataRoutes({ accountData }),
       ...tagRoutes({ accountData }),
+      ...pushRuleRoutes({ pushRules }),
       ...filterRoutes({ filters }),
       ...presenceRoutes({ presence }),
       ...typingRoutes({ typing }),

@@ -39,4 +39,7 @@ export interface AccountDataApi {
 export interface ServerManagedAccountData {
   get(userId: string, roomId: string | null, type: string): Promise<Record<string, unknown> | null>;
   set(userId: string, roomId: string | null, type: string, content: Record<string, unknown>): Promise<void>;
+  /** Read-modify-write in one transaction, serialised with every other account data write; an
+   *  exception thrown by `update` aborts it and reaches the caller. */
+  update(userId: string, roomId: string | null, type: string, update: (current: Record<string, unknown> | null) => Record<string, unknown>): Promise<void>;
 }

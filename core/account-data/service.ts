@@ -98,6 +98,10 @@ export class AccountDataService implements AccountDataApi, AccountDataForSync, S
     await this.#write(userId, roomId ?? '', type, content);
   }
 
+  async update(userId: string, roomId: string | null, type: string, update: (cur: Record<string, unknown> | null) => Record<string, unknown>): Promise<void> {
+    await this.#update(userId, roomId ?? '', type, update);
+  }
+
   async currentPosition(): Promise<number> {
     return this.#store.currentPosition();
   }

@@ -3,6 +3,7 @@
 import type { AccountDataForSync } from '../account-data/api.ts';
 import type { Filter } from '../filters/filter.ts';
 import type { PresenceForSync } from '../presence/api.ts';
+import type { PushRulesForCounts } from '../push/api.ts';
 import type { ReceiptsForSync } from '../receipts/api.ts';
 import type { RoomsForReads, RoomsForSync } from '../rooms/api.ts';
 import type { ToDeviceForSync } from '../to-device/api.ts';
@@ -23,6 +24,8 @@ export interface SyncDeps {
   filters: FiltersForSync;
   toDevice: ToDeviceForSync;
   notifier: Notifier;
+  /** Without it, unread counts follow the server-default push rules. */
+  pushRules?: PushRulesForCounts;
   now?: () => number;
 }
 

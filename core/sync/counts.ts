@@ -1,6 +1,7 @@
 // unread_notifications and unread_thread_notifications (client-server-api "Receiving
 // notifications" and "Threaded read receipts"): events from others after the user's read
-// receipt that the default push rules (core/push/default-rules.ts) make notify or highlight.
+// receipt that the user's push rules (core/push; the server defaults without PushRulesForCounts)
+// make notify or highlight.
 //
 // - The receipt that counts is the later of m.read and m.read.private; with threaded counts a
 //   main-timeline event is read up to max(unthreaded, `main`) and a thread event up to
@@ -10,6 +11,7 @@
 // - Counting is done on read, over at most COUNT_SCAN_LIMIT events per room: rooms further
 //   behind saturate there. (Push actions stored at send time come with the push feature.)
 import { evaluatePush, type PushContext } from '../push/default-rules.ts';
+import type { Ruleset } from '../push/rules.ts';
 import type { ReceiptsForSync } from '../receipts/api.ts';
 import type { RoomsForReads, RoomsForSync, StoredEvent } from '../rooms/api.ts';
 
@@ -72,6 +74,8 @@ export interface CountInput {
   threaded: boolean;
   /** Events of (from, upto] already loaded (the timeline), newest first, when they cover the range. */
   loaded?: { from: number; events: readonly StoredEvent[] };
+  /** The user's effective push rules; `version` changes with them (it keys cached counts). */
+  rules?: { ruleset: Ruleset; version: string };
 }
 
 const threadOf = (e: StoredEvent): string | null => {
@@ -118,7 +122,7 @@ const copyCounts = (r: RoomCounts): RoomCounts => ({
 export async function roomCounts(input: CountInput, cache?: CountsCache): Promise<RoomCounts> {
   const { read, threaded } = input;
   const cacheKey = `${input.userId}|${input.roomId}|${threaded}`;
-  const readKey = `${input.joinedAt}|${read?.unthreaded ?? 0}|${[...(read?.threads ?? [])].sort().join(',')}`;
+  const readKey = `${input.rules?.version ?? 'default'}|${input.joinedAt}|${read?.unthreaded ?? 0}|${[...(read?.threads ?? [])].sort().join(',')}`;
   const cached = cache?.counts.get(cacheKey);
   const readUpTo = (thread: string | null): number => {
     const base = read?.unthreaded ?? 0;
@@ -139,7 +143,8 @@ export async function roomCounts(input: CountInput, cache?: CountsCache): Promis
     const ctx = cache ? await cache.context(input.rooms, input.roomId, input.userId, events, Date.now()) : await pushContext(input.rooms, input.roomId, input.userId);
     for (const e of candidates) {
       const senderLevel = ctx.levels.users[e.sender] ?? ctx.levels.usersDefault;
-      const r = evaluatePush({ type: e.type, sender: e.sender, stateKey: e.stateKey, content: e.content }, { ...ctx.push, senderPowerLevel: senderLevel });
+      const event = { type: e.type, sender: e.sender, stateKey: e.stateKey, content: e.content, roomId: input.roomId };
+      const r = evaluatePush(event, { ...ctx.push, senderPowerLevel: senderLevel }, input.rules?.ruleset);
       if (!r.notify) continue;
       const thread = threaded ? threadOf(e) : null;
       const c = thread ? (perThread[thread] ??= { notification_count: 0, highlight_count: 0 }) : total;
@@ -166,6 +171,7 @@ async function pushContext(rooms: RoomsForSync, roomId: string, userId: string) 
   const num = (v: unknown, d: number) => (typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : d);
   const users = Object.fromEntries(Object.entries((pl.users ?? {}) as Record<string, unknown>).map(([k, v]) => [k, num(v, 0)]));
   const notifications = (pl.notifications ?? {}) as Record<string, unknown>;
-  const push: Omit<PushContext, 'senderPowerLevel'> = { userId, displayName, memberCount, roomNotificationLevel: num(notifications.room, 50) };
+  const notificationLevels = Object.fromEntries(Object.entries(notifications).map(([k, v]) => [k, num(v, 50)]));
+  const push: Omit<PushContext, 'senderPowerLevel'> = { userId, displayName, memberCount, roomNotificationLevel: num(notifications.room, 50), notificationLevels };
   return { push, levels: { users, usersDefault: num(pl.users_default, 0) } };
 }

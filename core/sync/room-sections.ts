@@ -76,6 +76,7 @@ export async function roomsSection(ctx: SyncContext, memberships: readonly RoomM
   );
   const threaded = unreadThreadNotifications(ctx.filter.room);
   const lazy = memberLoading(ctx.filter.room).lazyLoadMembers;
+  const rules = toSend.length > 0 ? await ctx.deps.pushRules?.rulesetFor(ctx.userId) : undefined;
   const reads = await ownReceipts(receipts, ctx.deps.reads, ctx.userId, toSend.map((m) => m.roomId), upto.receipts);
   await Promise.all(
     toSend.map(async (m) => {
@@ -90,6 +91,7 @@ export async function roomsSection(ctx: SyncContext, memberships: readonly RoomM
         joinedAt: m.streamOrdering,
         upto: upto.events,
         threaded,
+        ...(rules ? { rules } : {}),
         ...(built.rawLimited ? {} : { loaded: { from, events: built.raw } }),
       }, ctx.countsCache);
       const room: Record<string, unknown> = {

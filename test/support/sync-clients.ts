@@ -1,22 +1,11 @@
-// matrix-js-sdk clients that run startClient() against a hub, every response checked against the
-// spec (specFetch, one shared SpecLog). startClient() first fetches GET /pushrules/, which the
-// hub does not serve yet (the push feature comes later): this fetch answers that one request
-// with an empty ruleset so the sync loop can start; everything else goes to the hub.
+// matrix-js-sdk clients that sync against the hub; every response is checked against the
+// spec (specFetch, one shared SpecLog), startClient()'s GET /pushrules/ included.
 import { ClientEvent, createClient, PendingEventOrdering, SyncState, type MatrixClient } from 'matrix-js-sdk';
 import { specFetch, type SpecLog } from './openapi.ts';
 import type { Account } from './rooms-clients.ts';
 
-const EMPTY_RULESET = { global: { override: [], content: [], room: [], sender: [], underride: [] } };
-
 export function syncingClient(baseUrl: string, a: Account, log: SpecLog): MatrixClient {
-  const checked = specFetch(baseUrl, 'client-server', { log });
-  const fetchFn: typeof globalThis.fetch = async (input, init) => {
-    const url = new URL(typeof input === 'string' || input instanceof URL ? String(input) : input.url);
-    if (url.pathname === '/_matrix/client/v3/pushrules/' && (init?.method ?? 'GET') === 'GET') {
-      return new Response(JSON.stringify(EMPTY_RULESET), { headers: { 'content-type': 'application/json' } });
-    }
-    return checked(input, init);
-  };
+  const fetchFn = specFetch(baseUrl, 'client-server', { log });
   return createClient({ baseUrl, fetchFn, userId: a.userId, accessToken: a.accessToken, deviceId: a.deviceId, logger: quietLogger });
 }
 
