@@ -41,7 +41,7 @@ export async function buildRoom(ctx: SyncContext, r: RoomRange): Promise<BuiltRo
   const { rooms, reads } = ctx.deps;
   const roomFilter = ctx.filter.room;
   const limit = effectiveLimit(roomFilter?.timeline, DEFAULT_TIMELINE_LIMIT, MAX_TIMELINE_LIMIT);
-  const { events: newestFirst, limited } = await rooms.roomEvents(r.roomId, { from: r.from, to: r.to, limit });
+  const { events: newestFirst, limited } = await ctx.caches.events.roomEvents(rooms, r.roomId, { from: r.from, to: r.to, limit });
   const timeline = [...newestFirst].reverse();
   const first = timeline[0];
   const loading = memberLoading(roomFilter);
