@@ -15,6 +15,7 @@ import type { CountsCache, OwnReceiptsCache } from './counts.ts';
 import type { EventStreamTracker } from './event-tracker.ts';
 import type { MembershipCache } from './membership-cache.ts';
 import type { RoomEventsCache } from './room-events-cache.ts';
+import type { Prefetched } from './prefetch.ts';
 
 /** In-memory state shared by every sync of this process (each file states its own contract). */
 export interface SyncCaches {
@@ -52,6 +53,8 @@ export interface SyncContext {
   readonly lazyCache: LazyMemberCache;
   readonly countsCache: CountsCache;
   readonly caches: SyncCaches;
+  /** Reads made for all the response's rooms at once (prefetch.ts), when there are many. */
+  readonly prefetched?: Prefetched | null;
 }
 
 /** Spec event_filter.yaml leaves the defaults to servers; Synapse's timeline default is 10. */

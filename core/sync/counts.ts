@@ -123,6 +123,21 @@ export class CountsCache {
     if (this.counts.size > CountsCache.MAX_ENTRIES) this.counts.delete(this.counts.keys().next().value!);
   }
 
+  /** Rooms whose context would be read from the database now. */
+  missingContexts(roomIds: readonly string[], now: number): string[] {
+    return roomIds.filter((r) => {
+      const hit = this.contexts.get(r);
+      return !hit || now - hit.at >= CountsCache.CONTEXT_TTL_MS;
+    });
+  }
+
+  /** A room's current state read elsewhere (a batched initial sync). */
+  putContext(roomId: string, state: StoredEvent[], now: number): void {
+    this.contexts.delete(roomId);
+    this.contexts.set(roomId, { at: now, upto: state.reduce((m, e) => Math.max(m, e.streamOrdering), 0), state });
+    if (this.contexts.size > CountsCache.MAX_ROOMS) this.contexts.delete(this.contexts.keys().next().value!);
+  }
+
   /**
    * The push context of a user in a room. The room's state is shared by all its members and
    * reused for CONTEXT_TTL_MS unless the scanned events changed state.
@@ -133,9 +148,7 @@ export class CountsCache {
     if (hit && now - hit.at < CountsCache.CONTEXT_TTL_MS && !scanned.some((e) => e.stateKey !== null && e.streamOrdering > hit.upto)) state = hit.state;
     else {
       state = await rooms.currentState(roomId);
-      this.contexts.delete(roomId);
-      this.contexts.set(roomId, { at: now, upto: state.reduce((m, e) => Math.max(m, e.streamOrdering), 0), state });
-      if (this.contexts.size > CountsCache.MAX_ROOMS) this.contexts.delete(this.contexts.keys().next().value!);
+      this.putContext(roomId, state, now);
     }
     return pushContext(state, userId);
   }

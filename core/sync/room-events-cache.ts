@@ -20,6 +20,8 @@ export const CACHED_ROOMS = 20_000;
 interface Window {
   validFrom: number;
   validTo: number;
+  /** When known: events exist in (belowFrom, validFrom], so a read from at or below it is limited. */
+  belowFrom: number | null;
   /** Oldest first. */
   events: StoredEvent[];
   fetching: Promise<void> | null;
@@ -35,12 +37,14 @@ export class RoomEventsCache {
     const { from, to, limit } = range;
     for (let attempt = 0; attempt < 3; attempt++) {
       const w = this.#rooms.get(roomId);
-      if (!w || from < w.validFrom || limit > CACHED_EVENTS_PER_ROOM) break;
+      if (!w || limit > CACHED_EVENTS_PER_ROOM) break;
+      if (from < w.validFrom && !(w.belowFrom !== null && from <= w.belowFrom && to <= w.validTo && w.events.filter((e) => e.streamOrdering <= to).length >= limit)) break;
       if (to <= w.validTo) {
         this.hits++;
         this.#rooms.delete(roomId);
         this.#rooms.set(roomId, w);
-        return slice(w.events, from, to, limit);
+        const r = slice(w.events, from, to, limit);
+        return from < w.validFrom ? { events: r.events, limited: true } : r;
       }
       // Extend the window's end (shared by everyone woken for this room).
       w.fetching ??= this.#extend(rooms, roomId, w, to).finally(() => (w.fetching = null));
@@ -58,17 +62,23 @@ export class RoomEventsCache {
     const newest = [...tail.events].reverse();
     if (tail.limited) {
       w.events = newest;
+      w.belowFrom = w.validTo;
       w.validFrom = newest[0]!.streamOrdering - 1;
     } else {
       const redaction = newest.find((e) => e.type === 'm.room.redaction');
       if (redaction) {
-        w.events = [];
+        w.belowFrom = null;
         w.validFrom = redaction.streamOrdering - 1;
         w.events = newest.filter((e) => e.streamOrdering > w.validFrom);
       } else w.events.push(...newest);
     }
     w.validTo = to;
     this.#trim(w);
+  }
+
+  /** A read made elsewhere (a batched initial sync) of (from, to], newest first. */
+  put(roomId: string, r: { events: StoredEvent[]; limited: boolean }, range: { from: number; to: number }): void {
+    this.#fill(roomId, r, range);
   }
 
   #fill(roomId: string, r: { events: StoredEvent[]; limited: boolean }, range: { from: number; to: number }): void {
@@ -78,7 +88,7 @@ export class RoomEventsCache {
     if (current && current.validTo >= range.to) return;
     const events = [...r.events].reverse();
     const validFrom = r.limited ? events[0]!.streamOrdering - 1 : range.from;
-    const w: Window = { validFrom, validTo: range.to, events, fetching: null };
+    const w: Window = { validFrom, validTo: range.to, belowFrom: r.limited ? range.from : null, events, fetching: null };
     this.#trim(w);
     this.#rooms.delete(roomId);
     this.#rooms.set(roomId, w);
@@ -88,6 +98,7 @@ export class RoomEventsCache {
   #trim(w: Window): void {
     if (w.events.length <= CACHED_EVENTS_PER_ROOM) return;
     const drop = w.events.length - CACHED_EVENTS_PER_ROOM;
+    w.belowFrom ??= w.validFrom;
     w.validFrom = w.events[drop - 1]!.streamOrdering;
     w.events = w.events.slice(drop);
   }

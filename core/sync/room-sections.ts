@@ -10,6 +10,7 @@ import { eventMatches, includeLeave, memberLoading, roomAllowed, roomIncluded, u
 import type { Membership, RoomMembershipRow } from '../rooms/api.ts';
 import type { SyncContext } from './context.ts';
 import { roomCounts } from './counts.ts';
+import { prefetchRooms } from './prefetch.ts';
 import { buildRoom, roomSummary } from './room-timeline.ts';
 
 export interface RoomsSection {
@@ -87,11 +88,14 @@ export async function roomsSection(ctx: SyncContext, memberships: readonly RoomM
   const threaded = unreadThreadNotifications(ctx.filter.room);
   const lazy = memberLoading(ctx.filter.room).lazyLoadMembers;
   const reads = await ctx.caches.ownReceipts.get(receipts, ctx.deps.reads, ctx.userId, toSend.map((m) => m.roomId), upto.receipts);
+  const fromOf = (roomId: string) => (since && !newlyJoined.has(roomId) ? since.events : 0);
+  const prefetched = await prefetchRooms(ctx, toSend.map((m) => ({ roomId: m.roomId, from: fromOf(m.roomId) })));
+  const roomCtx: SyncContext = prefetched ? { ...ctx, prefetched } : ctx;
   await Promise.all(
     toSend.map(async (m) => {
       const full = !since || ctx.fullState || newlyJoined.has(m.roomId);
-      const from = since && !newlyJoined.has(m.roomId) ? since.events : 0;
-      const built = await buildRoom(ctx, { roomId: m.roomId, from, to: upto.events, full, sincePosition: since?.events ?? 0 });
+      const from = fromOf(m.roomId);
+      const built = await buildRoom(roomCtx, { roomId: m.roomId, from, to: upto.events, full, sincePosition: since?.events ?? 0 });
       const counts = await roomCounts({
         rooms,
         userId: ctx.userId,

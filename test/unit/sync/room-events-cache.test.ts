@@ -57,3 +57,17 @@ test('a redaction in a fetched tail drops the older (now stale) events from the 
   assert.deepEqual(again.events.find((e) => e.streamOrdering === 1)?.redactedBy, '$3');
   assert.equal(calls.length, 3);
 });
+
+test('a window filled by a limited read answers later limited reads of the same range, not older ranges it cannot know', async () => {
+  const list = [1, 2, 3, 4, 5].map((p) => event(p));
+  const { rooms, calls } = fakeRooms(list);
+  const cache = new RoomEventsCache();
+  const first = await cache.roomEvents(rooms, '!r', { from: 0, to: 5, limit: 2 });
+  assert.deepEqual([ids(first), first.limited], [[5, 4], true]);
+  const again = await cache.roomEvents(rooms, '!r', { from: 0, to: 5, limit: 2 });
+  assert.deepEqual([ids(again), again.limited], [[5, 4], true]);
+  assert.equal(calls.length, 1);
+  // Three events are asked for: the window holds two, so the database answers.
+  assert.deepEqual(ids(await cache.roomEvents(rooms, '!r', { from: 0, to: 5, limit: 3 })), [5, 4, 3]);
+  assert.equal(calls.length, 2);
+});
