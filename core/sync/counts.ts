@@ -95,6 +95,8 @@ export interface CountInput {
   joinedAt: number;
   upto: number;
   threaded: boolean;
+  /** How to read a room's events (RoomsForSync.roomEvents or a cache in front of it). */
+  readEvents?: RoomsForSync['roomEvents'];
   /** Events of (from, upto] already loaded (the timeline), newest first, when they cover the range. */
   loaded?: { from: number; events: readonly StoredEvent[] };
 }
@@ -176,7 +178,7 @@ export async function roomCounts(input: CountInput, cache?: CountsCache): Promis
   const from = reuse ? cached.upto : fullFrom;
   let events: readonly StoredEvent[];
   if (input.loaded && input.loaded.from <= from) events = input.loaded.events.filter((e) => e.streamOrdering > from);
-  else events = (await input.rooms.roomEvents(input.roomId, { from, to: input.upto, limit: COUNT_SCAN_LIMIT })).events;
+  else events = (await (input.readEvents ?? input.rooms.roomEvents.bind(input.rooms))(input.roomId, { from, to: input.upto, limit: COUNT_SCAN_LIMIT })).events;
   const candidates = events.filter((e) => e.sender !== input.userId && e.streamOrdering > readUpTo(threaded ? threadOf(e) : null));
   const base = reuse ? copyCounts(cached.result) : { unread_notifications: { notification_count: 0, highlight_count: 0 }, unread_thread_notifications: {} };
   const total: Counts = base.unread_notifications;

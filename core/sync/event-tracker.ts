@@ -75,6 +75,14 @@ export class EventStreamTracker {
     this.#cover(u.from, u.position);
   };
 
+  /**
+   * A position read from the database while subscribed: every later batch will be announced, so
+   * the point is a boundary that the next update (from = position) extends. Never covers a range.
+   */
+  seed(position: number): void {
+    this.#cover(position, position);
+  }
+
   /** The end of the covered run that contains `from` (null when `from` is not covered). */
   coveredFrom(from: number): number | null {
     for (const [lo, hi] of this.#covered) if (lo <= from && from <= hi) return hi;

@@ -26,8 +26,12 @@ export class PositionCache {
   #readAt = -Infinity;
   #reading: Promise<void> | null = null;
 
-  constructor(deps: SyncDeps) {
+  readonly #onEventsRead: (position: number) => void;
+
+  /** onEventsRead: told each events position read from the database (EventStreamTracker.seed). */
+  constructor(deps: SyncDeps, onEventsRead: (position: number) => void = () => {}) {
     this.#deps = deps;
+    this.#onEventsRead = onEventsRead;
   }
 
   readonly onUpdate = (u: StreamUpdate): void => {
@@ -61,6 +65,7 @@ export class PositionCache {
       d.toDevice.currentPosition(),
     ]);
     const read: Stored = { events, receipts, accountData, presence, toDevice };
+    this.#onEventsRead(events);
     // Updates that arrived during the read may be newer than what it saw.
     const k = this.#known;
     this.#known = k ? (Object.fromEntries((Object.keys(read) as (keyof Stored)[]).map((s) => [s, Math.max(read[s], k[s])])) as unknown as Stored) : read;

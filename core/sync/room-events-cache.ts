@@ -37,7 +37,7 @@ export class RoomEventsCache {
     const { from, to, limit } = range;
     for (let attempt = 0; attempt < 3; attempt++) {
       const w = this.#rooms.get(roomId);
-      if (!w || limit > CACHED_EVENTS_PER_ROOM) break;
+      if (!w) break;
       if (from < w.validFrom && !(w.belowFrom !== null && from <= w.belowFrom && to <= w.validTo && w.events.filter((e) => e.streamOrdering <= to).length >= limit)) break;
       if (to <= w.validTo) {
         this.hits++;

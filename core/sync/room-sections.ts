@@ -104,6 +104,7 @@ export async function roomsSection(ctx: SyncContext, memberships: readonly RoomM
         joinedAt: m.streamOrdering,
         upto: upto.events,
         threaded,
+        readEvents: (roomId, range) => ctx.caches.events.roomEvents(rooms, roomId, range),
         ...(built.rawLimited ? {} : { loaded: { from, events: built.raw } }),
       }, ctx.countsCache);
       const room: Record<string, unknown> = {

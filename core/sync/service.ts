@@ -54,8 +54,9 @@ export class SyncService implements SyncApi {
   constructor(deps: SyncDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
-    this.#positions = new PositionCache(deps);
     const { tracker } = this.caches;
+    // Subscribed (below) before any read, so a position read is a boundary the tracker can extend.
+    this.#positions = new PositionCache(deps, (p) => tracker.seed(p));
     const positions = this.#positions;
     this.#unsubscribe = deps.notifier.subscribe((u) => {
       tracker.onUpdate(u);

@@ -50,3 +50,15 @@ test('a room with more touches than it keeps answers null for ranges below what 
   // Still known that it had events across the forgotten part.
   assert.deepEqual(t.roomsWithEvents(['!busy'], 0, n), ['!busy']);
 });
+
+test('a position read from the database is a boundary that later updates extend', () => {
+  const t = new EventStreamTracker();
+  t.seed(40);
+  assert.deepEqual(t.roomsWithEvents(['!a'], 40, 40), []);
+  assert.equal(t.roomsWithEvents(['!a'], 39, 40), null);
+  t.onUpdate(ev(40, 42, ['!a']));
+  assert.deepEqual(t.roomsWithEvents(['!a', '!b'], 40, 42), ['!a']);
+  // An update that does not start where the known run ends leaves a gap.
+  t.onUpdate(ev(43, 44, ['!b']));
+  assert.equal(t.roomsWithEvents(['!b'], 42, 44), null);
+});
