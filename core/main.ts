@@ -8,6 +8,7 @@ import { createLogger, type Logger } from './observability/log.ts';
 import { createMetricsRegistry } from './observability/metrics.ts';
 import { openDatabase } from './storage/open.ts';
 import { runMigrations } from './storage/migrate.ts';
+import { databaseName } from './storage/db.ts';
 import { openQueue } from './queue/open.ts';
 import { loadOrCreateSigningKeys } from './events/server-keys.ts';
 import { createUsers, USERS_MIGRATIONS_DIR } from './users/users.ts';
@@ -127,8 +128,11 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     // The signing key is made on first start so it never changes under a running federation.
     const [signingKey] = await loadOrCreateSigningKeys(config.signingKeyPath);
     const sharedSecret = config.registration.sharedSecret ?? (await readOrCreateSharedSecret(config.dataDir));
+    // Updates carry stream positions that consumers trust (sync's caches), so the channel is one
+    // database's: hubs of another database on the same Redis (same server name) never mix in.
+    const dbName = config.redisUrl ? await databaseName(storage.db) : '';
     const notifier: Notifier = config.redisUrl
-      ? await (await import('./notifier/redis-notifier.ts')).createRedisNotifier(config.redisUrl, { channelPrefix: `${config.serverName}:` })
+      ? await (await import('./notifier/redis-notifier.ts')).createRedisNotifier(config.redisUrl, { channelPrefix: `${config.serverName}:${dbName}:` })
       : new LocalNotifier();
     closers.push(() => notifier.close());
 

@@ -12,6 +12,11 @@ export interface StreamUpdate {
   readonly stream: StreamName;
   /** The newest position now readable on that stream. */
   readonly position: number;
+  /**
+   * events stream only: the update covers exactly the positions (from, position] (one committed
+   * batch), so a listener that collects updates can tell whether it has seen all of a range.
+   */
+  readonly from?: number;
   /** Rooms the update concerns (events, receipts, typing, room account data). */
   readonly rooms?: readonly string[];
   /** Users the update concerns directly (account data, to-device, presence, invites). */

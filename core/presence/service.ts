@@ -51,6 +51,12 @@ export class PresenceService implements PresenceApi, PresenceForSync, PresenceAc
   readonly #visibility: PresenceVisibility | null;
   /** Users with a /sync request running in this process, with how many. */
   readonly #syncing = new Map<string, number>();
+  /**
+   * Per user, the state last read or written here and when (syncStarted's fast path: a client
+   * long-polling in a loop would otherwise cost two queries per request). Dropped on any presence
+   * update for the user, from any process; trusted for SWEEP_INTERVAL_MS at most.
+   */
+  readonly #seen = new Map<string, { state: PresenceState; at: number; touchedAt?: number }>();
   #timer: NodeJS.Timeout | null = null;
 
   constructor(deps: PresenceDeps) {
@@ -59,6 +65,9 @@ export class PresenceService implements PresenceApi, PresenceForSync, PresenceAc
     this.#enabled = deps.enabled;
     this.#now = deps.now ?? Date.now;
     this.#visibility = deps.visibility ?? null;
+    deps.notifier.subscribe((u) => {
+      if (u.stream === 'presence') for (const user of u.users ?? []) this.#seen.delete(user);
+    });
   }
 
   /** Starts the timeout sweep (core/main.ts); close() stops it. */
@@ -122,6 +131,12 @@ export class PresenceService implements PresenceApi, PresenceForSync, PresenceAc
     const now = this.#now();
     this.#syncing.set(userId, (this.#syncing.get(userId) ?? 0) + 1);
     // set_presence=offline: "the client is not marked as being online when it uses this API".
+    const seen = this.#seen.get(userId);
+    if (seen && now - seen.at < SWEEP_INTERVAL_MS && wanted !== 'offline' && (wanted === 'online' ? seen.state !== 'offline' : seen.state === 'unavailable')) {
+      // No change to make, and last_sync_ts was written less than a sweep ago (the sweep keeps it
+      // fresh for the syncs running here), well inside SYNC_OFFLINE_TIMEOUT_MS.
+      return this.#syncEnded(userId, wanted);
+    }
     const cur = await this.#store.get(userId);
     const becomes = wanted === 'offline' ? null : wanted === 'online' ? (!cur || cur.state === 'offline' ? 'online' : null) : cur?.state === 'unavailable' ? null : 'unavailable';
     if (becomes) {
@@ -135,6 +150,14 @@ export class PresenceService implements PresenceApi, PresenceForSync, PresenceAc
     } else if (wanted !== 'offline') {
       await this.#store.touch([userId], { lastSyncTs: now });
     }
+    const state = becomes ?? cur?.state ?? 'offline';
+    this.#seen.delete(userId);
+    this.#seen.set(userId, { state, at: now, ...(wanted !== 'offline' ? { touchedAt: now } : {}) });
+    if (this.#seen.size > 100_000) this.#seen.delete(this.#seen.keys().next().value!);
+    return this.#syncEnded(userId, wanted);
+  }
+
+  #syncEnded(userId: string, wanted: PresenceState): () => void {
     let done = false;
     return () => {
       if (done) return;
@@ -142,8 +165,13 @@ export class PresenceService implements PresenceApi, PresenceForSync, PresenceAc
       const n = (this.#syncing.get(userId) ?? 1) - 1;
       if (n > 0) this.#syncing.set(userId, n);
       else this.#syncing.delete(userId);
-      // The connected window runs from the end of the request.
-      if (wanted !== 'offline') void this.#store.touch([userId], { lastSyncTs: this.#now() }).catch(() => {});
+      // The connected window runs from the end of the request. A client re-polling at once is
+      // written at most once per sweep interval (last_sync_ts then lags by less than that).
+      const now = this.#now();
+      const seen = this.#seen.get(userId);
+      if (wanted === 'offline' || (seen && now - seen.at < SWEEP_INTERVAL_MS && now - (seen.touchedAt ?? -Infinity) < SWEEP_INTERVAL_MS)) return;
+      if (seen) seen.touchedAt = now;
+      void this.#store.touch([userId], { lastSyncTs: now }).catch(() => {});
     };
   }
 

@@ -84,6 +84,12 @@ export interface RoomsForSync {
    */
   roomEvents(roomId: string, range: { from: number; to: number; limit: number }): Promise<{ events: StoredEvent[]; limited: boolean }>;
   currentState(roomId: string): Promise<StoredEvent[]>;
+  /** roomEvents of many rooms over one range, in one read (initial sync of many rooms). */
+  roomEventsMany(roomIds: readonly string[], range: { from: number; to: number; limit: number }): Promise<Map<string, { events: StoredEvent[]; limited: boolean }>>;
+  /** currentState of many rooms in one read. */
+  currentStateMany(roomIds: readonly string[]): Promise<Map<string, StoredEvent[]>>;
+  /** stateAtEvent(id, 'before') of many events in two reads; unknown events are left out. */
+  statesBeforeEvents(eventIds: readonly string[]): Promise<Map<string, StoredEvent[]>>;
   /** The room state after the last event at or below `position` (empty before the room existed). */
   stateAtPosition(roomId: string, position: number): Promise<StoredEvent[]>;
   /** State before or after an event (`after` includes the event itself when it is state). */

@@ -35,6 +35,17 @@ export class RoomReads implements RoomsForSync, RoomsForReads {
   roomEvents(roomId: string, range: { from: number; to: number; limit: number }): Promise<{ events: StoredEvent[]; limited: boolean }> {
     return this.#store.roomEvents(roomId, range.from, range.to, range.limit);
   }
+  roomEventsMany(roomIds: readonly string[], range: { from: number; to: number; limit: number }): Promise<Map<string, { events: StoredEvent[]; limited: boolean }>> {
+    return this.#store.roomEventsMany(roomIds, range.from, range.to, range.limit);
+  }
+  currentStateMany(roomIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    return this.#store.currentStateMany(roomIds);
+  }
+  async statesBeforeEvents(eventIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    const groups = await this.#store.stateGroupsBefore(eventIds);
+    const states = await this.#store.stateGroupsEvents([...new Set([...groups.values()].filter((g): g is number => g !== null))]);
+    return new Map([...groups].map(([id, g]) => [id, g === null ? [] : (states.get(g) ?? [])]));
+  }
   currentState(roomId: string): Promise<StoredEvent[]> {
     return this.#store.currentStateEvents(roomId);
   }

@@ -127,11 +127,15 @@ export function createRooms(deps: RoomsDeps): Rooms {
   const onCommitted = (writes: readonly RoomWrite[], results: readonly PersistResult[]) => {
     for (const w of writes) for (const e of w.events) if (e.txn) txns.remember(e.txn.userId, e.txn.scope, e.txn.txnId, e.eventId);
     if (!deps.notifier) return;
-    const position = Math.max(...results.flatMap((r) => r.positions));
+    const all = results.flatMap((r) => r.positions);
+    if (all.length === 0) return;
+    const position = Math.max(...all);
+    // A batch's positions are contiguous (persister.ts), so (min - 1, max] is exactly this batch.
+    const from = Math.min(...all) - 1;
     const rooms = [...new Set(writes.map((w) => w.roomId))];
     // Users named by membership events (invites, kicks) must wake even if not yet in the room.
     const users = [...new Set(writes.flatMap((w) => w.events.filter((e) => e.view.type === 'm.room.member').map((e) => e.view.state_key!)))];
-    deps.notifier.notify({ stream: 'events', position, rooms, users });
+    deps.notifier.notify({ stream: 'events', position, from, rooms, users });
   };
   const persister = new Persister({
     db: deps.db,

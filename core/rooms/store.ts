@@ -246,6 +246,67 @@ export class RoomsStore {
     return { events: r.rows.slice(0, limit).map(toStored), limited: r.rows.length > limit };
   }
 
+  /** roomEvents for many rooms in one query (initial /sync): per room, newest first. */
+  async roomEventsMany(roomIds: readonly string[], from: number, to: number, limit: number): Promise<Map<string, { events: StoredEvent[]; limited: boolean }>> {
+    const out = new Map<string, { events: StoredEvent[]; limited: boolean }>();
+    if (roomIds.length === 0) return out;
+    const r = await this.db.query<EventRow>(
+      `SELECT x.* FROM unnest($1::text[]) AS q(room_id) CROSS JOIN LATERAL (
+         SELECT ${EVENT_COLS} FROM ${EVENT_FROM} WHERE e.room_id = q.room_id AND e.stream_ordering > $2 AND e.stream_ordering <= $3
+          ORDER BY e.stream_ordering DESC LIMIT $4) x`,
+      [roomIds, from, to, limit + 1],
+    );
+    for (const id of roomIds) out.set(id, { events: [], limited: false });
+    for (const row of r.rows) {
+      const room = out.get(row.room_id)!;
+      if (room.events.length < limit) room.events.push(toStored(row));
+      else room.limited = true;
+    }
+    for (const room of out.values()) room.events.sort((a, b) => b.streamOrdering - a.streamOrdering);
+    return out;
+  }
+
+  /** stateGroupAt(…, 'before') for many events: event id → group (null: no state). */
+  async stateGroupsBefore(eventIds: readonly string[]): Promise<Map<string, number | null>> {
+    if (eventIds.length === 0) return new Map();
+    const r = await this.db.query<{ event_id: string; g: number | null }>(
+      'SELECT event_id, state_group_before AS g FROM events WHERE event_id = ANY($1::text[])',
+      [eventIds],
+    );
+    return new Map(r.rows.map((x) => [x.event_id, x.g]));
+  }
+
+  /** stateGroupEvents for many groups in one query: group → its state, by stream order. */
+  async stateGroupsEvents(groups: readonly number[]): Promise<Map<number, StoredEvent[]>> {
+    const out = new Map<number, StoredEvent[]>(groups.map((g) => [g, []]));
+    if (groups.length === 0) return out;
+    const r = await this.db.query<EventRow & { root: number }>(
+      `WITH RECURSIVE chain(root, id, prev, n) AS (
+         SELECT id, id, prev_group, 0 FROM state_groups WHERE id = ANY($1::bigint[])
+         UNION ALL SELECT c.root, g.id, g.prev_group, c.n + 1 FROM state_groups g JOIN chain c ON g.id = c.prev),
+       latest AS (
+         SELECT DISTINCT ON (c.root, s.type, s.state_key) c.root, s.event_id FROM state_group_entries s JOIN chain c ON c.id = s.group_id
+          ORDER BY c.root, s.type, s.state_key, c.n)
+       SELECT l.root, ${EVENT_COLS} FROM latest l JOIN ${EVENT_FROM} ON e.event_id = l.event_id ORDER BY e.stream_ordering`,
+      [groups],
+    );
+    for (const row of r.rows) out.get(Number(row.root))?.push(toStored(row));
+    return out;
+  }
+
+  /** currentStateEvents for many rooms in one query: room → state, by stream order. */
+  async currentStateMany(roomIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    const out = new Map<string, StoredEvent[]>(roomIds.map((id) => [id, []]));
+    if (roomIds.length === 0) return out;
+    const r = await this.db.query<EventRow>(
+      `SELECT ${EVENT_COLS} FROM current_state c JOIN ${EVENT_FROM} ON e.event_id = c.event_id
+        WHERE c.room_id = ANY($1::text[]) ORDER BY e.stream_ordering`,
+      [roomIds],
+    );
+    for (const row of r.rows) out.get(row.room_id)?.push(toStored(row));
+    return out;
+  }
+
   /** Events of every room with from < stream_ordering <= to, oldest first, at most `limit` (appservice delivery). */
   async streamEvents(from: number, to: number, limit: number): Promise<StoredEvent[]> {
     const r = await this.db.query<EventRow>(

@@ -25,3 +25,8 @@ export interface Db extends Queryable {
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/** The database's name: with the server name it identifies which hubs share one database. */
+export async function databaseName(db: Queryable): Promise<string> {
+  return (await db.query<{ name: string }>('SELECT current_database() AS name')).rows[0]!.name;
+}

@@ -12,7 +12,19 @@ import type { FiltersForSync } from '../filters/api.ts';
 import type { Notifier } from '../notifier/notifier.ts';
 import type { SyncPosition } from './token.ts';
 import type { LazyMemberCache } from './lazy-members.ts';
-import type { CountsCache } from './counts.ts';
+import type { CountsCache, OwnReceiptsCache } from './counts.ts';
+import type { EventStreamTracker } from './event-tracker.ts';
+import type { MembershipCache } from './membership-cache.ts';
+import type { RoomEventsCache } from './room-events-cache.ts';
+import type { Prefetched } from './prefetch.ts';
+
+/** In-memory state shared by every sync of this process (each file states its own contract). */
+export interface SyncCaches {
+  readonly tracker: EventStreamTracker;
+  readonly events: RoomEventsCache;
+  readonly memberships: MembershipCache;
+  readonly ownReceipts: OwnReceiptsCache;
+}
 
 export interface SyncDeps {
   rooms: RoomsForSync;
@@ -43,6 +55,9 @@ export interface SyncContext {
   readonly now: number;
   readonly lazyCache: LazyMemberCache;
   readonly countsCache: CountsCache;
+  readonly caches: SyncCaches;
+  /** Reads made for all the response's rooms at once (prefetch.ts), when there are many. */
+  readonly prefetched?: Prefetched | null;
 }
 
 /** Spec event_filter.yaml leaves the defaults to servers; Synapse's timeline default is 10. */

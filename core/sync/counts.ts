@@ -34,6 +34,31 @@ export interface ReadUpTo {
   threads: Map<string, number>;
 }
 
+/**
+ * The user's own receipts per room as of a receipts position, reused while the receipts stream
+ * has not moved (a receipt from anyone moves it, so a stale answer is impossible: the key is the
+ * exact position the answer was read at). Bounded; in memory only.
+ */
+export class OwnReceiptsCache {
+  static readonly MAX_USERS = 50_000;
+  readonly #users = new Map<string, { upto: number; rooms: Set<string>; reads: Map<string, ReadUpTo> }>();
+
+  async get(receipts: ReceiptsForSync, reads: RoomsForReads, userId: string, roomIds: readonly string[], upto: number): Promise<Map<string, ReadUpTo>> {
+    let entry = this.#users.get(userId);
+    if (!entry || entry.upto !== upto) entry = { upto, rooms: new Set(), reads: new Map() };
+    const missing = roomIds.filter((r) => !entry.rooms.has(r));
+    if (missing.length > 0) {
+      const loaded = await ownReceipts(receipts, reads, userId, missing, upto);
+      for (const r of missing) entry.rooms.add(r);
+      for (const [r, v] of loaded) entry.reads.set(r, v);
+    }
+    this.#users.delete(userId);
+    this.#users.set(userId, entry);
+    if (this.#users.size > OwnReceiptsCache.MAX_USERS) this.#users.delete(this.#users.keys().next().value!);
+    return entry.reads;
+  }
+}
+
 /** Loads the user's receipts (stream positions of the receipted events) in these rooms. */
 export async function ownReceipts(
   receipts: ReceiptsForSync, reads: RoomsForReads, userId: string, roomIds: readonly string[], upto: number,
@@ -72,6 +97,8 @@ export interface CountInput {
   joinedAt: number;
   upto: number;
   threaded: boolean;
+  /** How to read a room's events (RoomsForSync.roomEvents or a cache in front of it). */
+  readEvents?: RoomsForSync['roomEvents'];
   /** Events of (from, upto] already loaded (the timeline), newest first, when they cover the range. */
   loaded?: { from: number; events: readonly StoredEvent[] };
   /** The user's effective push rules; `version` changes with them (it keys cached counts). */
@@ -92,7 +119,9 @@ export class CountsCache {
   /** How long a room's push context (members, names, power levels) is reused. */
   static readonly CONTEXT_TTL_MS = 10_000;
   readonly counts = new Map<string, { upto: number; readKey: string; result: RoomCounts }>();
-  readonly contexts = new Map<string, { at: number; ctx: Awaited<ReturnType<typeof pushContext>> }>();
+  static readonly MAX_ROOMS = 20_000;
+  /** Per room: its current state when read, and the newest stream position in it. */
+  readonly contexts = new Map<string, { at: number; upto: number; state: StoredEvent[] }>();
 
   setCounts(key: string, v: { upto: number; readKey: string; result: RoomCounts }): void {
     this.counts.delete(key);
@@ -100,15 +129,34 @@ export class CountsCache {
     if (this.counts.size > CountsCache.MAX_ENTRIES) this.counts.delete(this.counts.keys().next().value!);
   }
 
+  /** Rooms whose context would be read from the database now. */
+  missingContexts(roomIds: readonly string[], now: number): string[] {
+    return roomIds.filter((r) => {
+      const hit = this.contexts.get(r);
+      return !hit || now - hit.at >= CountsCache.CONTEXT_TTL_MS;
+    });
+  }
+
+  /** A room's current state read elsewhere (a batched initial sync). */
+  putContext(roomId: string, state: StoredEvent[], now: number): void {
+    this.contexts.delete(roomId);
+    this.contexts.set(roomId, { at: now, upto: state.reduce((m, e) => Math.max(m, e.streamOrdering), 0), state });
+    if (this.contexts.size > CountsCache.MAX_ROOMS) this.contexts.delete(this.contexts.keys().next().value!);
+  }
+
+  /**
+   * The push context of a user in a room. The room's state is shared by all its members and
+   * reused for CONTEXT_TTL_MS unless the scanned events changed state.
+   */
   async context(rooms: RoomsForSync, roomId: string, userId: string, scanned: readonly StoredEvent[], now: number) {
-    const key = `${roomId}|${userId}`;
-    const hit = this.contexts.get(key);
-    if (hit && now - hit.at < CountsCache.CONTEXT_TTL_MS && !scanned.some((e) => e.stateKey !== null)) return hit.ctx;
-    const ctx = await pushContext(rooms, roomId, userId);
-    this.contexts.delete(key);
-    this.contexts.set(key, { at: now, ctx });
-    if (this.contexts.size > CountsCache.MAX_ENTRIES) this.contexts.delete(this.contexts.keys().next().value!);
-    return ctx;
+    const hit = this.contexts.get(roomId);
+    let state: StoredEvent[];
+    if (hit && now - hit.at < CountsCache.CONTEXT_TTL_MS && !scanned.some((e) => e.stateKey !== null && e.streamOrdering > hit.upto)) state = hit.state;
+    else {
+      state = await rooms.currentState(roomId);
+      this.putContext(roomId, state, now);
+    }
+    return pushContext(state, userId);
   }
 }
 
@@ -134,13 +182,13 @@ export async function roomCounts(input: CountInput, cache?: CountsCache): Promis
   const from = reuse ? cached.upto : fullFrom;
   let events: readonly StoredEvent[];
   if (input.loaded && input.loaded.from <= from) events = input.loaded.events.filter((e) => e.streamOrdering > from);
-  else events = (await input.rooms.roomEvents(input.roomId, { from, to: input.upto, limit: COUNT_SCAN_LIMIT })).events;
+  else events = (await (input.readEvents ?? input.rooms.roomEvents.bind(input.rooms))(input.roomId, { from, to: input.upto, limit: COUNT_SCAN_LIMIT })).events;
   const candidates = events.filter((e) => e.sender !== input.userId && e.streamOrdering > readUpTo(threaded ? threadOf(e) : null));
   const base = reuse ? copyCounts(cached.result) : { unread_notifications: { notification_count: 0, highlight_count: 0 }, unread_thread_notifications: {} };
   const total: Counts = base.unread_notifications;
   const perThread: Record<string, Counts> = base.unread_thread_notifications ?? {};
   if (candidates.length > 0) {
-    const ctx = cache ? await cache.context(input.rooms, input.roomId, input.userId, events, Date.now()) : await pushContext(input.rooms, input.roomId, input.userId);
+    const ctx = cache ? await cache.context(input.rooms, input.roomId, input.userId, events, Date.now()) : pushContext(await input.rooms.currentState(input.roomId), input.userId);
     for (const e of candidates) {
       const senderLevel = ctx.levels.users[e.sender] ?? ctx.levels.usersDefault;
       const event = { type: e.type, sender: e.sender, stateKey: e.stateKey, content: e.content, roomId: input.roomId };
@@ -158,8 +206,7 @@ export async function roomCounts(input: CountInput, cache?: CountsCache): Promis
   return result;
 }
 
-async function pushContext(rooms: RoomsForSync, roomId: string, userId: string) {
-  const state = await rooms.currentState(roomId);
+function pushContext(state: readonly StoredEvent[], userId: string) {
   let memberCount = 0;
   let displayName: string | null = null;
   let pl: Record<string, unknown> = {};

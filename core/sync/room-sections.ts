@@ -9,7 +9,8 @@ import type { AccountDataChanges, AccountDataEvent } from '../account-data/api.t
 import { eventMatches, includeLeave, memberLoading, roomAllowed, roomIncluded, unreadThreadNotifications } from '../filters/apply.ts';
 import type { Membership, RoomMembershipRow } from '../rooms/api.ts';
 import type { SyncContext } from './context.ts';
-import { ownReceipts, roomCounts } from './counts.ts';
+import { roomCounts } from './counts.ts';
+import { prefetchRooms } from './prefetch.ts';
 import { buildRoom, roomSummary } from './room-timeline.ts';
 
 export interface RoomsSection {
@@ -23,7 +24,13 @@ export interface RoomsSection {
 export async function membershipsAt(ctx: SyncContext): Promise<RoomMembershipRow[]> {
   const { rooms } = ctx.deps;
   const upto = ctx.upto.events;
+  const { memberships, tracker } = ctx.caches;
+  // Initial syncs and include_leave may show forgotten rooms' absence: always read those.
+  const cacheable = ctx.since !== null && !includeLeave(ctx.filter);
+  const cached = cacheable ? memberships.get(tracker, ctx.userId, upto) : null;
+  if (cached) return cached;
   const current = await rooms.roomsForUser(ctx.userId);
+  if (current.every((row) => row.streamOrdering <= upto)) memberships.set(ctx.userId, upto, current);
   const out: RoomMembershipRow[] = [];
   for (const row of current) {
     if (row.streamOrdering <= upto) {
@@ -45,18 +52,22 @@ export async function roomsSection(ctx: SyncContext, memberships: readonly RoomM
   const joined = visible.filter((m) => m.membership === 'join');
 
   // Which joined rooms to send, and which in full.
-  const changes = since ? await rooms.membershipChanges(ctx.userId, since.events, upto.events) : [];
+  const { tracker } = ctx.caches;
+  const changes = since && tracker.membershipChanged(ctx.userId, since.events, upto.events) !== false ? await rooms.membershipChanges(ctx.userId, since.events, upto.events) : [];
   const changedRooms = new Set(changes.map((c) => c.roomId));
   const newlyJoined = new Set<string>();
   if (since) {
     for (const m of joined) if (changedRooms.has(m.roomId) && (await rooms.membershipAt(m.roomId, ctx.userId, since.events)) !== 'join') newlyJoined.add(m.roomId);
   }
   const joinedIds = joined.map((m) => m.roomId);
-  const withEvents = since && !ctx.fullState ? new Set(await rooms.roomsWithEvents(joinedIds, since.events, upto.events)) : new Set(joinedIds);
+  const withEvents =
+    since && !ctx.fullState
+      ? new Set(tracker.roomsWithEvents(joinedIds, since.events, upto.events) ?? (await rooms.roomsWithEvents(joinedIds, since.events, upto.events)))
+      : new Set(joinedIds);
   const ephemeralFilter = ctx.filter.room?.ephemeral;
   const wantEphemeral = (type: string) => eventMatches(ephemeralFilter, { type }) && ephemeralFilter?.limit !== 0;
   const typingRooms = wantEphemeral('m.typing') ? typing.typingSince(joinedIds, since?.typing ?? 0) : [];
-  const receiptRooms = wantEphemeral('m.receipt') ? await receipts.receiptsSince(ctx.userId, joinedIds, since?.receipts ?? 0, upto.receipts) : [];
+  const receiptRooms = wantEphemeral('m.receipt') && (since?.receipts ?? 0) < upto.receipts ? await receipts.receiptsSince(ctx.userId, joinedIds, since?.receipts ?? 0, upto.receipts) : [];
   const ephemeral = new Map<string, Record<string, unknown>[]>();
   const addEphemeral = (roomId: string, ev: Record<string, unknown>) => {
     if (!roomAllowed(ephemeralFilter, roomId)) return;
@@ -77,12 +88,15 @@ export async function roomsSection(ctx: SyncContext, memberships: readonly RoomM
   const threaded = unreadThreadNotifications(ctx.filter.room);
   const lazy = memberLoading(ctx.filter.room).lazyLoadMembers;
   const rules = toSend.length > 0 ? await ctx.deps.pushRules?.rulesetFor(ctx.userId) : undefined;
-  const reads = await ownReceipts(receipts, ctx.deps.reads, ctx.userId, toSend.map((m) => m.roomId), upto.receipts);
+  const reads = await ctx.caches.ownReceipts.get(receipts, ctx.deps.reads, ctx.userId, toSend.map((m) => m.roomId), upto.receipts);
+  const fromOf = (roomId: string) => (since && !newlyJoined.has(roomId) ? since.events : 0);
+  const prefetched = await prefetchRooms(ctx, toSend.map((m) => ({ roomId: m.roomId, from: fromOf(m.roomId) })));
+  const roomCtx: SyncContext = prefetched ? { ...ctx, prefetched } : ctx;
   await Promise.all(
     toSend.map(async (m) => {
       const full = !since || ctx.fullState || newlyJoined.has(m.roomId);
-      const from = since && !newlyJoined.has(m.roomId) ? since.events : 0;
-      const built = await buildRoom(ctx, { roomId: m.roomId, from, to: upto.events, full, sincePosition: since?.events ?? 0 });
+      const from = fromOf(m.roomId);
+      const built = await buildRoom(roomCtx, { roomId: m.roomId, from, to: upto.events, full, sincePosition: since?.events ?? 0 });
       const counts = await roomCounts({
         rooms,
         userId: ctx.userId,
@@ -92,6 +106,7 @@ export async function roomsSection(ctx: SyncContext, memberships: readonly RoomM
         upto: upto.events,
         threaded,
         ...(rules ? { rules } : {}),
+        readEvents: (roomId, range) => ctx.caches.events.roomEvents(rooms, roomId, range),
         ...(built.rawLimited ? {} : { loaded: { from, events: built.raw } }),
       }, ctx.countsCache);
       const room: Record<string, unknown> = {

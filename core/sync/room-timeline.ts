@@ -41,14 +41,16 @@ export async function buildRoom(ctx: SyncContext, r: RoomRange): Promise<BuiltRo
   const { rooms, reads } = ctx.deps;
   const roomFilter = ctx.filter.room;
   const limit = effectiveLimit(roomFilter?.timeline, DEFAULT_TIMELINE_LIMIT, MAX_TIMELINE_LIMIT);
-  const { events: newestFirst, limited } = await rooms.roomEvents(r.roomId, { from: r.from, to: r.to, limit });
+  const { events: newestFirst, limited } = await ctx.caches.events.roomEvents(rooms, r.roomId, { from: r.from, to: r.to, limit });
   const timeline = [...newestFirst].reverse();
   const first = timeline[0];
   const loading = memberLoading(roomFilter);
 
   let stateBefore: StoredEvent[] | null = null;
   const loadStateBefore = async () =>
-    (stateBefore ??= first ? ((await rooms.stateAtEvent(first.eventId, 'before')) ?? []) : await rooms.stateAtPosition(r.roomId, r.to));
+    (stateBefore ??= first
+      ? (ctx.prefetched?.stateBefore.get(first.eventId) ?? (await rooms.stateAtEvent(first.eventId, 'before')) ?? [])
+      : await rooms.stateAtPosition(r.roomId, r.to));
 
   let state: StoredEvent[] = [];
   if (r.full) {
@@ -94,7 +96,10 @@ async function clientEvents(ctx: SyncContext, events: readonly StoredEvent[], fi
   const kept = filterEvents(filter, events.map((e) => ({ e, type: e.type, sender: e.sender, content: e.content })), roomId).map((x) => x.e);
   if (kept.length === 0) return [];
   const { reads } = ctx.deps;
-  const prev = kept.some((e) => e.replacesState !== null) ? await reads.prevContents(kept) : new Map();
+  const replacing = kept.filter((e) => e.replacesState !== null);
+  const looked = ctx.prefetched?.prevLooked;
+  const prev =
+    replacing.length === 0 ? new Map() : looked && replacing.every((e) => looked.has(e.eventId)) ? ctx.prefetched!.prevContents : await reads.prevContents(replacing);
   const redactionIds = kept.flatMap((e) => (e.redactedBy ? [e.redactedBy] : []));
   const redactions = redactionIds.length > 0 ? new Map((await reads.getEvents(redactionIds)).map((x) => [x.eventId, x])) : new Map<string, StoredEvent>();
   return kept.map((e) => {

@@ -7,15 +7,25 @@
 // between two syncs: whatever commits after upto is read by the next one.
 // Long-polling: when an incremental sync finds nothing, it waits on the notifier for an update
 // concerning the user (their rooms, or them directly) and computes again, until `timeout`. A
-// missed wake-up only delays the answer until the timeout.
+// missed wake-up only delays the answer until the timeout. A computation that found nothing
+// proves (since, upto] empty for this user, so the next one covers only (upto, new upto]: same
+// answer, less to read.
+// Caches (issue #4): stream positions, which rooms/users the events stream touched, recent room
+// events, memberships and own receipts are kept in memory, fed by the notifier after commit;
+// each answers only what it can prove and otherwise the database is read (see each module).
 import type { AccountDataChanges } from '../account-data/api.ts';
 import { eventMatches } from '../filters/apply.ts';
 import type { StreamUpdate } from '../notifier/notifier.ts';
 import { txnScope } from '../rooms/context.ts';
 import type { SyncApi, SyncRequest } from './api.ts';
-import type { SyncContext, SyncDeps } from './context.ts';
+import type { SyncCaches, SyncContext, SyncDeps } from './context.ts';
+import type { Filter } from '../filters/filter.ts';
 import { LazyMemberCache } from './lazy-members.ts';
-import { CountsCache } from './counts.ts';
+import { CountsCache, OwnReceiptsCache } from './counts.ts';
+import { EventStreamTracker } from './event-tracker.ts';
+import { MembershipCache } from './membership-cache.ts';
+import { PositionCache } from './positions.ts';
+import { RoomEventsCache } from './room-events-cache.ts';
 import { membershipsAt, roomsSection } from './room-sections.ts';
 import { formatSyncToken, parseSyncToken, type SyncPosition } from './token.ts';
 import { MAX_PER_SYNC } from '../to-device/service.ts';
@@ -28,23 +38,42 @@ export class SyncService implements SyncApi {
   readonly #now: () => number;
   readonly #lazyCache = new LazyMemberCache();
   readonly #countsCache = new CountsCache();
+  readonly caches: SyncCaches = {
+    tracker: new EventStreamTracker(),
+    events: new RoomEventsCache(),
+    memberships: new MembershipCache(),
+    ownReceipts: new OwnReceiptsCache(),
+  };
+  readonly #positions: PositionCache;
+  readonly #unsubscribe: () => void;
+  /** Per device, the to-device position already deleted as acknowledged (saves a DELETE per sync). */
+  readonly #toDeviceAcked = new Map<string, number>();
   /** Aborted on close(): long-polls end at once rather than holding the process open. */
   readonly #closing = new AbortController();
 
   constructor(deps: SyncDeps) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+    const { tracker } = this.caches;
+    // Subscribed (below) before any read, so a position read is a boundary the tracker can extend.
+    this.#positions = new PositionCache(deps, (p) => tracker.seed(p));
+    const positions = this.#positions;
+    this.#unsubscribe = deps.notifier.subscribe((u) => {
+      tracker.onUpdate(u);
+      positions.onUpdate(u);
+    });
   }
 
   async sync(req: SyncRequest, signal?: AbortSignal): Promise<Record<string, unknown>> {
     const { requester } = req;
-    const since = req.since !== undefined ? parseSyncToken(req.since) : null;
+    let since = req.since !== undefined ? parseSyncToken(req.since) : null;
     const filter = await this.#deps.filters.resolveSyncFilter(requester.userId, req.filter);
     signal = signal ? AbortSignal.any([signal, this.#closing.signal]) : this.#closing.signal;
     const presenceDone = await this.#deps.presence.syncStarted(requester.userId, req.setPresence);
     try {
       const deadline = this.#now() + Math.min(req.timeoutMs, MAX_SYNC_TIMEOUT_MS);
       const base = {
+        caches: this.caches,
         deps: this.#deps,
         userId: requester.userId,
         deviceId: requester.deviceId,
@@ -63,13 +92,14 @@ export class SyncService implements SyncApi {
         const unsubscribe = this.#deps.notifier.subscribe((u) => during.push(u));
         let result: Awaited<ReturnType<SyncService['compute']>>;
         try {
-          result = await this.compute({ ...base, upto: await this.#positions(), now: this.#now() });
+          result = await this.compute({ ...base, since, upto: await this.#positions.current(since), now: this.#now() });
         } finally {
           unsubscribe();
         }
         const { body, empty, roomIds } = result;
         const left = deadline - this.#now();
         if (!empty || !since || req.fullState || left <= 0 || signal?.aborted) return body;
+        since = parseSyncToken(body.next_batch as string);
         const rooms = new Set(roomIds);
         const interested = (u: StreamUpdate) =>
           (u.users?.includes(requester.userId) ?? false) || (u.rooms?.some((r) => rooms.has(r)) ?? false);
@@ -84,18 +114,13 @@ export class SyncService implements SyncApi {
 
   close(): void {
     this.#closing.abort();
+    this.#unsubscribe();
   }
 
-  async #positions(): Promise<SyncPosition> {
-    const d = this.#deps;
-    const [events, receipts, accountData, presence, toDevice] = await Promise.all([
-      d.rooms.currentPosition(),
-      d.receipts.currentPosition(),
-      d.accountData.currentPosition(),
-      d.presence.currentPosition(),
-      d.toDevice.currentPosition(),
-    ]);
-    return { events, receipts, accountData, presence, typing: d.typing.currentPosition(), toDevice, deviceLists: 0 };
+  #rememberAck(device: string, position: number): void {
+    this.#toDeviceAcked.delete(device);
+    this.#toDeviceAcked.set(device, position);
+    if (this.#toDeviceAcked.size > 100_000) this.#toDeviceAcked.delete(this.#toDeviceAcked.keys().next().value!);
   }
 
   /** One response for the range since → ctx.upto (exposed for the wait loop's type only). */
@@ -110,7 +135,7 @@ export class SyncService implements SyncApi {
     const rooms = await roomsSection(ctx, memberships, accountData);
 
     let presence: Record<string, unknown>[] = [];
-    if (!since || since.presence < upto.presence) {
+    if ((!since || since.presence < upto.presence) && wantsPresence(filter)) {
       const joinedIds = memberships.filter((m) => m.membership === 'join').map((m) => m.roomId);
       const users = new Set(await d.rooms.joinedUsersIn(joinedIds));
       users.add(ctx.userId);
@@ -122,7 +147,13 @@ export class SyncService implements SyncApi {
     let toDevice: Record<string, unknown>[] = [];
     if (ctx.deviceId !== null) {
       const sinceToDevice = since?.toDevice ?? 0;
-      const messages = await d.toDevice.takeForDevice(ctx.userId, ctx.deviceId, sinceToDevice, upto.toDevice, MAX_PER_SYNC);
+      const device = `${ctx.userId}|${ctx.deviceId}`;
+      const acked = this.#toDeviceAcked.get(device) ?? 0;
+      // Nothing new and the acknowledgement already applied: no query.
+      const messages = sinceToDevice < upto.toDevice || sinceToDevice > acked
+        ? await d.toDevice.takeForDevice(ctx.userId, ctx.deviceId, sinceToDevice, upto.toDevice, MAX_PER_SYNC)
+        : [];
+      if (sinceToDevice > acked) this.#rememberAck(device, sinceToDevice);
       if (messages.length === MAX_PER_SYNC) next.toDevice = messages[messages.length - 1]!.streamId;
       toDevice = messages.map((m) => ({ sender: m.sender, type: m.type, content: m.content }));
     }
@@ -141,4 +172,10 @@ export class SyncService implements SyncApi {
     const empty = roomCount === 0 && presence.length === 0 && globalData.length === 0 && toDevice.length === 0;
     return { body, empty, roomIds: memberships.map((m) => m.roomId) };
   }
+}
+
+/** False when the filter can match no presence event, so the presence stream need not be read. */
+function wantsPresence(filter: Filter): boolean {
+  const f = filter.presence;
+  return !(f?.limit === 0 || (Array.isArray(f?.types) && f.types.length === 0));
 }

@@ -1,7 +1,8 @@
 // Bench (a2): delivery latency from send to the other users' /sync responses. USERS users in
 // rooms of ROOM_SIZE, each long-polling /sync over raw HTTP (not matrix-js-sdk, to keep the
 // client light); RATE messages/s are sent for SECONDS seconds by random members of random
-// rooms. Prints p50/p99 of (time a member's /sync returned the message − time the send started).
+// rooms. Prints p50/p99 of (time a member's /sync returned the message − time the send started),
+// and of (that − time the send was acknowledged), which leaves out the write path's own latency.
 // Embedded PGlite by default; PostgreSQL when DATABASE_URL is set. The hub runs in a child process.
 //   node test/bench/sync-latency.ts [--users N] [--room-size N] [--rate N] [--seconds N]
 import { Agent, request } from 'node:http';
@@ -53,7 +54,9 @@ try {
   console.log(`setup: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   const sentAt = new Map<string, number>();
+  const ackedAt = new Map<string, number>();
   const latencies: number[] = [];
+  const received: { body: string; at: number }[] = [];
   let expected = 0;
   const poll = async (u: Account) => {
     let since = (await csCall(hub.url, u.accessToken, 'GET', '/sync?filter=' + encodeURIComponent('{"room":{"timeline":{"limit":50}}}'))).json.next_batch as string;
@@ -65,7 +68,10 @@ try {
       for (const room of Object.values((r.json.rooms as { join: Record<string, { timeline: { events: { sender: string; content: { body?: string } }[] } }> }).join)) {
         for (const e of room.timeline.events) {
           const at = e.content.body ? sentAt.get(e.content.body) : undefined;
-          if (at !== undefined && e.sender !== u.userId) latencies.push(now - at);
+          if (at !== undefined && e.sender !== u.userId) {
+            latencies.push(now - at);
+            received.push({ body: e.content.body!, at: now });
+          }
         }
       }
     }
@@ -93,6 +99,7 @@ try {
       http(hub.url, sender.accessToken, 'PUT', `/rooms/${encodeURIComponent(room.id)}/send/m.room.message/b${i}`, { msgtype: 'm.text', body }).then((r) => {
         if (r.status !== 200) throw new Error(`send ${r.status}`);
         sendLatency.push(performance.now() - s);
+        ackedAt.set(body, performance.now());
       }),
     );
   }
@@ -103,7 +110,10 @@ try {
   const s = [...latencies].sort((a, b) => a - b);
   const sl = [...sendLatency].sort((a, b) => a - b);
   console.log(`sent ${total} messages in ${(sendWall / 1000).toFixed(2)} s (${((total * 1000) / sendWall).toFixed(0)}/s); send p50 ${pct(sl, 50).toFixed(2)} ms p99 ${pct(sl, 99).toFixed(2)} ms`);
+  const afterAck = received.map((r) => r.at - ackedAt.get(r.body)!).sort((a, b) => a - b);
   console.log(`deliveries ${latencies.length}/${expected}: send→other members' /sync p50 ${pct(s, 50).toFixed(2)} ms, p99 ${pct(s, 99).toFixed(2)} ms, max ${s[s.length - 1]!.toFixed(2)} ms`);
+  // Negative: the member's /sync returned before the sender's own HTTP response did.
+  console.log(`send acknowledged→other members' /sync p50 ${pct(afterAck, 50).toFixed(2)} ms, p99 ${pct(afterAck, 99).toFixed(2)} ms`);
   running = false;
   void pollers;
 } finally {
