@@ -145,8 +145,6 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], known: numb
   const ev = { pos: [] as number[], id: [] as string[], room: [] as string[], type: [] as string[], key: [] as (string | null)[],
     sender: [] as string[], depth: [] as number[], ts: [] as number[], json: [] as string[], replaces: [] as (string | null)[],
     before: [] as (number | null)[], after: [] as (number | null)[], redactedBy: [] as (string | null)[] };
-  const edges = { id: [] as string[], prev: [] as string[] };
-  const auth = { id: [] as string[], auth: [] as string[] };
   const fx = { room: [] as string[], id: [] as string[] };
   const groups = { id: [] as number[], room: [] as string[], prev: [] as (number | null)[], chain: [] as number[] };
   const entries = { group: [] as number[], type: [] as string[], key: [] as string[], id: [] as (string | null)[] };
@@ -197,8 +195,6 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], known: numb
       ev.pos.push(position); ev.id.push(e.eventId); ev.room.push(w.roomId); ev.type.push(v.type); ev.key.push(v.state_key ?? null);
       ev.sender.push(v.sender); ev.depth.push(v.depth); ev.ts.push(v.origin_server_ts); ev.json.push(e.json);
       ev.replaces.push(e.replaces); ev.before.push(before); ev.after.push(group); ev.redactedBy.push(null);
-      for (const p of v.prev_events) { edges.id.push(e.eventId); edges.prev.push(p); }
-      for (const a of v.auth_events) { auth.id.push(e.eventId); auth.auth.push(a); }
       if (e.txn) { txn.user.push(e.txn.userId); txn.scope.push(e.txn.scope); txn.txn.push(e.txn.txnId); txn.id.push(e.eventId); txn.ts.push(now); }
       const r = relationOf(v.content);
       if (r) {
@@ -230,14 +226,12 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], known: numb
   const c = [...cur.values()];
 
   // Only the parts with rows are sent: planning a statement is a large share of its cost, and
-  // a plain message needs five of the fifteen inserts.
+  // a plain message needs four of the thirteen parts.
   const parts: [sql: string, columns: unknown[][]][] = [
     [`INSERT INTO events (stream_ordering, event_id, room_id, type, state_key, sender, depth, origin_server_ts, json,
         replaces_state, state_group_before, state_group_after, redacted_by) SELECT * FROM unnest(%pos, %text, %text, %text, %text, %text,
         %bigint, %bigint, %text, %text, %pos, %pos, %text) WHERE %gate`,
       [ev.pos, ev.id, ev.room, ev.type, ev.key, ev.sender, ev.depth, ev.ts, ev.json, ev.replaces, ev.before, ev.after, ev.redactedBy]],
-    ['INSERT INTO event_edges (event_id, prev_event_id) SELECT * FROM unnest(%text, %text) WHERE %gate ON CONFLICT DO NOTHING', [edges.id, edges.prev]],
-    ['INSERT INTO event_auth (event_id, auth_id) SELECT * FROM unnest(%text, %text) WHERE %gate ON CONFLICT DO NOTHING', [auth.id, auth.auth]],
     ['DELETE FROM forward_extremities WHERE room_id = ANY(%text) AND %gate', [[...lastFx.keys()]]],
     ['INSERT INTO forward_extremities (room_id, event_id) SELECT * FROM unnest(%text, %text) WHERE %gate', [[...lastFx.keys()], [...lastFx.values()]]],
     ['INSERT INTO state_groups (id, room_id, prev_group, chain_length) SELECT * FROM unnest(%pos, %text, %pos, %int) WHERE %gate',
