@@ -224,6 +224,8 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], known: numb
   const lastFx = new Map<string, string>();
   fx.room.forEach((r, i) => lastFx.set(r, fx.id[i]!));
   const c = [...cur.values()];
+  const created = new Set(rooms.id);
+  const oldFx = [...lastFx].filter(([r]) => !created.has(r));
 
   // Only the parts with rows are sent: planning a statement is a large share of its cost, and
   // a plain message needs four of the thirteen parts.
@@ -232,8 +234,10 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], known: numb
         replaces_state, state_group_before, state_group_after, redacted_by) SELECT * FROM unnest(%pos, %text, %text, %text, %text, %text,
         %bigint, %bigint, %text, %text, %pos, %pos, %text) WHERE %gate`,
       [ev.pos, ev.id, ev.room, ev.type, ev.key, ev.sender, ev.depth, ev.ts, ev.json, ev.replaces, ev.before, ev.after, ev.redactedBy]],
-    ['DELETE FROM forward_extremities WHERE room_id = ANY(%text) AND %gate', [[...lastFx.keys()]]],
-    ['INSERT INTO forward_extremities (room_id, event_id) SELECT * FROM unnest(%text, %text) WHERE %gate', [[...lastFx.keys()], [...lastFx.values()]]],
+    // A room created by this batch gets its extremity with its row (a statement's parts do not
+    // see each other's rows); the others are updated in place (migration 005).
+    [`UPDATE rooms r SET extremities = ARRAY[u.e] FROM unnest(%text, %text) AS u(room, e) WHERE r.room_id = u.room AND %gate`,
+      [oldFx.map(([r]) => r), oldFx.map(([, e]) => e)]],
     ['INSERT INTO state_groups (id, room_id, prev_group, chain_length) SELECT * FROM unnest(%pos, %text, %pos, %int) WHERE %gate',
       [groups.id, groups.room, groups.prev, groups.chain]],
     ['INSERT INTO state_group_entries (group_id, type, state_key, event_id) SELECT * FROM unnest(%pos, %text, %text, %text) WHERE %gate',
@@ -254,9 +258,9 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], known: numb
       [rel.id, rel.to, rel.type, rel.key, rel.room, rel.evType, rel.sender, rel.pos]],
     ['INSERT INTO redactions (event_id, redacts, room_id) SELECT * FROM unnest(%text, %text, %text) WHERE %gate ON CONFLICT DO NOTHING',
       [red.id, red.redacts, red.room]],
-    [`INSERT INTO rooms (room_id, room_version, creator, is_public, created_ts)
-        SELECT * FROM unnest(%text, %text, %text, %bool, %bigint) WHERE %gate`,
-      [rooms.id, rooms.version, rooms.creator, rooms.pub, rooms.ts]],
+    [`INSERT INTO rooms (room_id, room_version, creator, is_public, created_ts, extremities)
+        SELECT r, v, c, p, t, ARRAY[x] FROM unnest(%text, %text, %text, %bool, %bigint, %text) AS u(r, v, c, p, t, x) WHERE %gate`,
+      [rooms.id, rooms.version, rooms.creator, rooms.pub, rooms.ts, rooms.id.map((r) => lastFx.get(r)!)]],
     ['INSERT INTO room_aliases (alias, room_id, creator, created_ts) SELECT * FROM unnest(%text, %text, %text, %bigint) WHERE %gate',
       [aliases.alias, aliases.room, aliases.creator, aliases.ts]],
     [`UPDATE events e SET redacted_by = r.id FROM unnest(%text, %text, %text) AS r(id, target, room)
