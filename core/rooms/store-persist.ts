@@ -144,7 +144,8 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], known: numb
   const encode = (p: number): number => (claim ? -p : p);
   const ev = { pos: [] as number[], id: [] as string[], room: [] as string[], type: [] as string[], key: [] as (string | null)[],
     sender: [] as string[], depth: [] as number[], ts: [] as number[], json: [] as string[], replaces: [] as (string | null)[],
-    before: [] as (number | null)[], after: [] as (number | null)[], redactedBy: [] as (string | null)[] };
+    before: [] as (number | null)[], after: [] as (number | null)[], redactedBy: [] as (string | null)[],
+    txnScope: [] as (string | null)[], txnId: [] as (string | null)[] };
   const fx = { room: [] as string[], id: [] as string[] };
   const groups = { id: [] as number[], room: [] as string[], prev: [] as (number | null)[], chain: [] as number[] };
   const entries = { group: [] as number[], type: [] as string[], key: [] as string[], id: [] as (string | null)[] };
@@ -195,6 +196,7 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], known: numb
       ev.pos.push(position); ev.id.push(e.eventId); ev.room.push(w.roomId); ev.type.push(v.type); ev.key.push(v.state_key ?? null);
       ev.sender.push(v.sender); ev.depth.push(v.depth); ev.ts.push(v.origin_server_ts); ev.json.push(e.json);
       ev.replaces.push(e.replaces); ev.before.push(before); ev.after.push(group); ev.redactedBy.push(null);
+      ev.txnScope.push(e.txn?.scope ?? null); ev.txnId.push(e.txn?.txnId ?? null);
       if (e.txn) { txn.user.push(e.txn.userId); txn.scope.push(e.txn.scope); txn.txn.push(e.txn.txnId); txn.id.push(e.eventId); txn.ts.push(now); }
       const r = relationOf(v.content);
       if (r) {
@@ -231,9 +233,9 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], known: numb
   // a plain message needs four of the thirteen parts.
   const parts: [sql: string, columns: unknown[][]][] = [
     [`INSERT INTO events (stream_ordering, event_id, room_id, type, state_key, sender, depth, origin_server_ts, json,
-        replaces_state, state_group_before, state_group_after, redacted_by) SELECT * FROM unnest(%pos, %text, %text, %text, %text, %text,
-        %bigint, %bigint, %text, %text, %pos, %pos, %text) WHERE %gate`,
-      [ev.pos, ev.id, ev.room, ev.type, ev.key, ev.sender, ev.depth, ev.ts, ev.json, ev.replaces, ev.before, ev.after, ev.redactedBy]],
+        replaces_state, state_group_before, state_group_after, redacted_by, txn_scope, txn_id) SELECT * FROM unnest(%pos, %text, %text, %text,
+        %text, %text, %bigint, %bigint, %text, %text, %pos, %pos, %text, %text, %text) WHERE %gate`,
+      [ev.pos, ev.id, ev.room, ev.type, ev.key, ev.sender, ev.depth, ev.ts, ev.json, ev.replaces, ev.before, ev.after, ev.redactedBy, ev.txnScope, ev.txnId]],
     // A room created by this batch gets its extremity with its row (a statement's parts do not
     // see each other's rows); the others are updated in place (migration 005).
     [`UPDATE rooms r SET extremities = ARRAY[u.e] FROM unnest(%text, %text) AS u(room, e) WHERE r.room_id = u.room AND %gate`,

@@ -27,8 +27,8 @@ interface EventRow {
 }
 
 const EVENT_COLS = `e.stream_ordering, e.event_id, e.room_id, e.type, e.state_key, e.sender, e.depth, e.origin_server_ts,
-  e.json, e.replaces_state, e.redacted_by, r.room_version, t.scope AS txn_scope, t.txn_id`;
-const EVENT_FROM = `events e JOIN rooms r ON r.room_id = e.room_id LEFT JOIN event_txn_ids t ON t.event_id = e.event_id`;
+  e.json, e.replaces_state, e.redacted_by, r.room_version, e.txn_scope, e.txn_id`;
+const EVENT_FROM = `events e JOIN rooms r ON r.room_id = e.room_id`;
 
 function toStored(row: EventRow): StoredEvent {
   const version = roomVersion(row.room_version)!;
