@@ -144,9 +144,8 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], known: numb
   const encode = (p: number): number => (claim ? -p : p);
   const ev = { pos: [] as number[], id: [] as string[], room: [] as string[], type: [] as string[], key: [] as (string | null)[],
     sender: [] as string[], depth: [] as number[], ts: [] as number[], json: [] as string[], replaces: [] as (string | null)[],
-    before: [] as (number | null)[], after: [] as (number | null)[], redactedBy: [] as (string | null)[] };
-  const edges = { id: [] as string[], prev: [] as string[] };
-  const auth = { id: [] as string[], auth: [] as string[] };
+    before: [] as (number | null)[], after: [] as (number | null)[], redactedBy: [] as (string | null)[],
+    txnScope: [] as (string | null)[], txnId: [] as (string | null)[] };
   const fx = { room: [] as string[], id: [] as string[] };
   const groups = { id: [] as number[], room: [] as string[], prev: [] as (number | null)[], chain: [] as number[] };
   const entries = { group: [] as number[], type: [] as string[], key: [] as string[], id: [] as (string | null)[] };
@@ -197,8 +196,7 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], known: numb
       ev.pos.push(position); ev.id.push(e.eventId); ev.room.push(w.roomId); ev.type.push(v.type); ev.key.push(v.state_key ?? null);
       ev.sender.push(v.sender); ev.depth.push(v.depth); ev.ts.push(v.origin_server_ts); ev.json.push(e.json);
       ev.replaces.push(e.replaces); ev.before.push(before); ev.after.push(group); ev.redactedBy.push(null);
-      for (const p of v.prev_events) { edges.id.push(e.eventId); edges.prev.push(p); }
-      for (const a of v.auth_events) { auth.id.push(e.eventId); auth.auth.push(a); }
+      ev.txnScope.push(e.txn?.scope ?? null); ev.txnId.push(e.txn?.txnId ?? null);
       if (e.txn) { txn.user.push(e.txn.userId); txn.scope.push(e.txn.scope); txn.txn.push(e.txn.txnId); txn.id.push(e.eventId); txn.ts.push(now); }
       const r = relationOf(v.content);
       if (r) {
@@ -228,18 +226,20 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], known: numb
   const lastFx = new Map<string, string>();
   fx.room.forEach((r, i) => lastFx.set(r, fx.id[i]!));
   const c = [...cur.values()];
+  const created = new Set(rooms.id);
+  const oldFx = [...lastFx].filter(([r]) => !created.has(r));
 
   // Only the parts with rows are sent: planning a statement is a large share of its cost, and
-  // a plain message needs five of the fifteen inserts.
+  // a plain message needs four of the thirteen parts.
   const parts: [sql: string, columns: unknown[][]][] = [
     [`INSERT INTO events (stream_ordering, event_id, room_id, type, state_key, sender, depth, origin_server_ts, json,
-        replaces_state, state_group_before, state_group_after, redacted_by) SELECT * FROM unnest(%pos, %text, %text, %text, %text, %text,
-        %bigint, %bigint, %text, %text, %pos, %pos, %text) WHERE %gate`,
-      [ev.pos, ev.id, ev.room, ev.type, ev.key, ev.sender, ev.depth, ev.ts, ev.json, ev.replaces, ev.before, ev.after, ev.redactedBy]],
-    ['INSERT INTO event_edges (event_id, prev_event_id) SELECT * FROM unnest(%text, %text) WHERE %gate ON CONFLICT DO NOTHING', [edges.id, edges.prev]],
-    ['INSERT INTO event_auth (event_id, auth_id) SELECT * FROM unnest(%text, %text) WHERE %gate ON CONFLICT DO NOTHING', [auth.id, auth.auth]],
-    ['DELETE FROM forward_extremities WHERE room_id = ANY(%text) AND %gate', [[...lastFx.keys()]]],
-    ['INSERT INTO forward_extremities (room_id, event_id) SELECT * FROM unnest(%text, %text) WHERE %gate', [[...lastFx.keys()], [...lastFx.values()]]],
+        replaces_state, state_group_before, state_group_after, redacted_by, txn_scope, txn_id) SELECT * FROM unnest(%pos, %text, %text, %text,
+        %text, %text, %bigint, %bigint, %text, %text, %pos, %pos, %text, %text, %text) WHERE %gate`,
+      [ev.pos, ev.id, ev.room, ev.type, ev.key, ev.sender, ev.depth, ev.ts, ev.json, ev.replaces, ev.before, ev.after, ev.redactedBy, ev.txnScope, ev.txnId]],
+    // A room created by this batch gets its extremity with its row (a statement's parts do not
+    // see each other's rows); the others are updated in place (migration 005).
+    [`UPDATE rooms r SET extremities = ARRAY[u.e] FROM unnest(%text, %text) AS u(room, e) WHERE r.room_id = u.room AND %gate`,
+      [oldFx.map(([r]) => r), oldFx.map(([, e]) => e)]],
     ['INSERT INTO state_groups (id, room_id, prev_group, chain_length) SELECT * FROM unnest(%pos, %text, %pos, %int) WHERE %gate',
       [groups.id, groups.room, groups.prev, groups.chain]],
     ['INSERT INTO state_group_entries (group_id, type, state_key, event_id) SELECT * FROM unnest(%pos, %text, %text, %text) WHERE %gate',
@@ -260,9 +260,9 @@ async function insertAll(q: Queryable, writes: readonly RoomWrite[], known: numb
       [rel.id, rel.to, rel.type, rel.key, rel.room, rel.evType, rel.sender, rel.pos]],
     ['INSERT INTO redactions (event_id, redacts, room_id) SELECT * FROM unnest(%text, %text, %text) WHERE %gate ON CONFLICT DO NOTHING',
       [red.id, red.redacts, red.room]],
-    [`INSERT INTO rooms (room_id, room_version, creator, is_public, created_ts)
-        SELECT * FROM unnest(%text, %text, %text, %bool, %bigint) WHERE %gate`,
-      [rooms.id, rooms.version, rooms.creator, rooms.pub, rooms.ts]],
+    [`INSERT INTO rooms (room_id, room_version, creator, is_public, created_ts, extremities)
+        SELECT r, v, c, p, t, ARRAY[x] FROM unnest(%text, %text, %text, %bool, %bigint, %text) AS u(r, v, c, p, t, x) WHERE %gate`,
+      [rooms.id, rooms.version, rooms.creator, rooms.pub, rooms.ts, rooms.id.map((r) => lastFx.get(r)!)]],
     ['INSERT INTO room_aliases (alias, room_id, creator, created_ts) SELECT * FROM unnest(%text, %text, %text, %bigint) WHERE %gate',
       [aliases.alias, aliases.room, aliases.creator, aliases.ts]],
     [`UPDATE events e SET redacted_by = r.id FROM unnest(%text, %text, %text) AS r(id, target, room)

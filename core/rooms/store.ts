@@ -27,8 +27,8 @@ interface EventRow {
 }
 
 const EVENT_COLS = `e.stream_ordering, e.event_id, e.room_id, e.type, e.state_key, e.sender, e.depth, e.origin_server_ts,
-  e.json, e.replaces_state, e.redacted_by, r.room_version, t.scope AS txn_scope, t.txn_id`;
-const EVENT_FROM = `events e JOIN rooms r ON r.room_id = e.room_id LEFT JOIN event_txn_ids t ON t.event_id = e.event_id`;
+  e.json, e.replaces_state, e.redacted_by, r.room_version, e.txn_scope, e.txn_id`;
+const EVENT_FROM = `events e JOIN rooms r ON r.room_id = e.room_id`;
 
 function toStored(row: EventRow): StoredEvent {
   const version = roomVersion(row.room_version)!;
@@ -187,10 +187,13 @@ export class RoomsStore {
   }
 
   async roomsForUser(userId: string, memberships?: readonly Membership[]): Promise<RoomMembershipRow[]> {
+    // The forgotten check goes by room_memberships' primary key: a member event's current_state
+    // row and its room_memberships row carry the same stream_ordering (room_memberships has no
+    // event_id index).
     const r = await this.db.query<{ room_id: string; membership: string; event_id: string; stream_ordering: number }>(
       `SELECT c.room_id, c.membership, c.event_id, c.stream_ordering FROM current_state c
         WHERE c.type = 'm.room.member' AND c.state_key = $1 AND ($2::text[] IS NULL OR c.membership = ANY($2::text[]))
-          AND NOT EXISTS (SELECT 1 FROM room_memberships m WHERE m.event_id = c.event_id AND m.forgotten)
+          AND NOT EXISTS (SELECT 1 FROM room_memberships m WHERE m.stream_ordering = c.stream_ordering AND m.forgotten)
         ORDER BY c.stream_ordering`,
       [userId, memberships ?? null],
     );

@@ -43,10 +43,6 @@ export class ProfilesService implements ProfilesApi {
     this.#ctx = ctx;
   }
 
-  async #requireUser(userId: string): Promise<void> {
-    if (!(await this.#ctx.store.getUser(userId))) throw new MatrixError('M_NOT_FOUND', 'Profile not found');
-  }
-
   #requireSelf(requester: Requester, userId: string, field: string): void {
     if (requester.userId !== userId) throw new MatrixError('M_FORBIDDEN', "Cannot change another user's profile");
     if (!PROFILE_KEY_RE.test(field)) throw new MatrixError('M_INVALID_PARAM', 'Invalid profile key');
@@ -54,13 +50,13 @@ export class ProfilesService implements ProfilesApi {
   }
 
   async getProfile(userId: string): Promise<Record<string, unknown>> {
-    await this.#requireUser(userId);
-    return this.#ctx.store.getProfile(userId);
+    const profile = await this.#ctx.store.profileOf(userId);
+    if (!profile) throw new MatrixError('M_NOT_FOUND', 'Profile not found');
+    return profile;
   }
 
   async getProfileField(userId: string, field: string): Promise<unknown> {
-    await this.#requireUser(userId);
-    const profile = await this.#ctx.store.getProfile(userId);
+    const profile = await this.getProfile(userId);
     if (!(field in profile)) throw new MatrixError('M_NOT_FOUND', 'Profile field not found');
     return profile[field];
   }

@@ -302,12 +302,19 @@ export class UsersStore {
 
   // --- profiles ---
 
-  async getProfile(userId: string): Promise<Record<string, unknown>> {
-    const r = await this.db.query<{ field: string; value: unknown }>(
-      'SELECT field, value FROM profile_fields WHERE user_id = $1 ORDER BY field',
+  /**
+   * A user's profile, or null when the user does not exist: one query, because every join reads
+   * the joiner's profile (displayname, avatar_url) and a second round trip per join showed in the
+   * appservice bulk-join profile (issue #5).
+   */
+  async profileOf(userId: string): Promise<Record<string, unknown> | null> {
+    const r = await this.db.query<{ field: string | null; value: unknown }>(
+      `SELECT f.field, f.value FROM users u LEFT JOIN profile_fields f ON f.user_id = u.user_id
+        WHERE u.user_id = $1 ORDER BY f.field`,
       [userId],
     );
-    return Object.fromEntries(r.rows.map((x) => [x.field, x.value]));
+    if (r.rows.length === 0) return null;
+    return Object.fromEntries(r.rows.flatMap((x) => (x.field === null ? [] : [[x.field, x.value]])));
   }
 
   /** Bytes the profile takes as JSON, leaving out one field (the one about to be replaced). */

@@ -5,7 +5,7 @@
 // when DATABASE_URL is set (a fresh database, dropped afterwards).
 //   node test/bench/appservice-ghosts.ts [--ghosts N] [--rooms N] [--per-room N] [--concurrency N]
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnHub, testEnv } from '../support/hub.ts';
 import { call, waitForAppservice } from '../support/appservice-frameworks.ts';
@@ -31,6 +31,12 @@ async function pool(count: number, task: (i: number) => Promise<void>, concurren
     }),
   );
   return performance.now() - started;
+}
+
+// The hub's CPU time (user + system, /proc, USER_HZ = 100): steadier than wall clock on a busy machine.
+async function cpuMs(pid: number): Promise<number> {
+  const f = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
 }
 
 async function rssMb(pid: number): Promise<number> {
@@ -90,12 +96,17 @@ try {
   // Room r gets ghosts r*PER_ROOM .. r*PER_ROOM+PER_ROOM-1 (mod GHOSTS). Joins are interleaved
   // across rooms, as a bridge's parallel portal syncs are.
   const joins = ROOMS * PER_ROOM;
+  const cpu0 = await cpuMs(hub.child.pid!);
   const joinMs = await pool(joins, async (k) => {
     const r = k % ROOMS;
     const g = (r * PER_ROOM + Math.floor(k / ROOMS)) % GHOSTS;
     must(await call(hub.url, 'POST', `/_matrix/client/v3/join/${encodeURIComponent(rooms[r]!)}?user_id=${encodeURIComponent(ghost(g))}`, TOKEN, {}), 'join');
   });
-  console.log(`joined ${joins} times in ${(joinMs / 1000).toFixed(2)} s = ${((joins * 1000) / joinMs).toFixed(0)} joins/s (target >= 1,500)`);
+  const cpuPerJoin = ((await cpuMs(hub.child.pid!)) - cpu0) / joins;
+  console.log(
+    `joined ${joins} times in ${(joinMs / 1000).toFixed(2)} s = ${((joins * 1000) / joinMs).toFixed(0)} joins/s (target >= 1,500), ` +
+      `hub CPU ${cpuPerJoin.toFixed(2)} ms/join (load ${loadavg()[0]!.toFixed(2)})`,
+  );
   console.log(`hub RSS after the run: ${(await rssMb(hub.child.pid!)).toFixed(0)} MB (target <= 400 MB)`);
 } finally {
   await hub.stop();

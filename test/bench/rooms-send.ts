@@ -5,6 +5,7 @@
 // process (as in production, so the client's CPU is not the server's); --in-process runs it in
 // the bench's process instead.
 //   node test/bench/rooms-send.ts [--messages N] [--rooms N] [--per-room N] [--in-process]
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { spawnHub, startTestHub, testEnv } from '../support/hub.ts';
 import { csCall, registerAccount, type Account } from '../support/rooms-clients.ts';
@@ -26,11 +27,24 @@ const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) & 0x7ff
 const line = (): string => Array.from({ length: 4 + rand(12) }, () => WORDS[rand(WORDS.length)]).join(' ');
 
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-function report(name: string, latencies: number[], wallMs: number): void {
+// CPU time of the hub process (user + system), from /proc: under a loaded machine wall-clock
+// rates swing widely, CPU per send much less. null where /proc is missing (or in-process).
+function hubCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return null;
+  }
+}
+
+function report(name: string, latencies: number[], wallMs: number, cpuMs: number | null = null): void {
   const s = [...latencies].sort((a, b) => a - b);
   console.log(
     `${name}: ${latencies.length} sends in ${(wallMs / 1000).toFixed(2)} s = ${((latencies.length * 1000) / wallMs).toFixed(0)} sends/s, ` +
-      `p50 ${pct(s, 50).toFixed(2)} ms, p99 ${pct(s, 99).toFixed(2)} ms, max ${s[s.length - 1]!.toFixed(2)} ms ` +
+      `p50 ${pct(s, 50).toFixed(2)} ms, p99 ${pct(s, 99).toFixed(2)} ms, max ${s[s.length - 1]!.toFixed(2)} ms, ` +
+      `hub CPU ${cpuMs === null ? '?' : (cpuMs / latencies.length).toFixed(2)} ms/send ` +
       // Latency figures mean little on a busy machine: the 1-minute load average goes with them.
       `(load ${loadavg()[0]!.toFixed(2)})`,
   );
@@ -39,6 +53,11 @@ function report(name: string, latencies: number[], wallMs: number): void {
 const te = await testEnv({ env: { LOG_LEVEL: 'error' } });
 const inProcess = process.argv.includes('--in-process');
 const hub = inProcess ? await startTestHub(te) : await spawnHub(te);
+const hubPid = 'child' in hub ? hub.child.pid : undefined;
+const cpuSince = (c0: number | null): number | null => {
+  const c1 = hubCpuMs(hubPid);
+  return c0 === null || c1 === null ? null : c1 - c0;
+};
 try {
   console.log(`database: ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}; hub ${inProcess ? 'in this process' : 'in a child process'}`);
   const users: Account[] = [];
@@ -51,6 +70,7 @@ try {
   for (let i = 0; i < 50; i++) await csCall(hub.url, users[i % USERS]!.accessToken, 'PUT', `/rooms/${rid}/send/m.room.message/warm${i}`, { msgtype: 'm.text', body: line() });
 
   const latencies: number[] = [];
+  const c0 = hubCpuMs(hubPid);
   const t0 = performance.now();
   for (let i = 0; i < MESSAGES; i++) {
     const u = users[rand(USERS)]!;
@@ -59,7 +79,7 @@ try {
     latencies.push(performance.now() - s);
     if (r.status !== 200) throw new Error(`send failed: ${r.status} ${JSON.stringify(r.json)}`);
   }
-  report('romeo-and-juliet (1 room, 58 users, sequential)', latencies, performance.now() - t0);
+  report('romeo-and-juliet (1 room, 58 users, sequential)', latencies, performance.now() - t0, cpuSince(c0));
 
   // Many rooms: one sender per room, all rooms at once; group commit batches across rooms.
   const rooms: { id: string; user: Account }[] = [];
@@ -68,6 +88,7 @@ try {
     rooms.push({ id: encodeURIComponent((await csCall(hub.url, user.accessToken, 'POST', '/createRoom', {})).json.room_id as string), user });
   }
   const many: number[] = [];
+  const c1 = hubCpuMs(hubPid);
   const t1 = performance.now();
   await Promise.all(
     rooms.map(async ({ id, user }, k) => {
@@ -79,7 +100,7 @@ try {
       }
     }),
   );
-  report(`many rooms (${ROOMS} rooms, ${ROOMS} concurrent senders)`, many, performance.now() - t1);
+  report(`many rooms (${ROOMS} rooms, ${ROOMS} concurrent senders)`, many, performance.now() - t1, cpuSince(c1));
 } finally {
   await hub.stop();
   await te.cleanup();
