@@ -16,9 +16,11 @@
 //   is fixed when stored and re-sent byte for byte on every attempt. A 2xx deletes it.
 // - Building: the builder wakes on the notifier's 'events' stream (and a slow sweep, in case a
 //   wake-up was missed) and builds up to BUILD_BATCH transactions per database transaction.
-// - Backlog: at most MAX_QUEUED transactions are queued per appservice. While an appservice is
-//   down, paused or unregistered the cursor stays behind, so after an outage the backlog is
-//   built into full 100-event transactions rather than a trickle of small ones.
+// - Backlog: at most MAX_QUEUED transactions are queued per appservice, and while its last
+//   attempt failed (the stored failure streak) nothing is built beyond the transaction being
+//   retried. While an appservice is failing, paused or unregistered the cursor stays behind, so
+//   after an outage the backlog is built into full 100-event transactions rather than the
+//   trickle of small ones that arrived during it; the first 2xx wakes the builder (onAcked).
 // - Order: one transaction in flight per appservice, in txnId order. Sending is a JobQueue job
 //   (BullMQ with REDIS_URL, the embedded PostgreSQL queue otherwise) with orderKey = appservice
 //   id and jobId `<asId>-<txnId>`, so any hub process may send but never two at once for one
@@ -232,8 +234,11 @@ export class AppserviceDelivery {
 
   async #buildUntilFull(reg: Registration): Promise<boolean> {
     let progressed = false;
-    let queued = await this.store.pendingCount(reg.id);
-    while (!this.#closed && queued < MAX_QUEUED) {
+    const qs = await this.store.queueState(reg.id);
+    let queued = qs.queued;
+    // Failing: keep the events behind the cursor until the retried transaction goes through.
+    const limit = qs.failing && queued > 0 ? queued : MAX_QUEUED;
+    while (!this.#closed && queued < limit) {
       const deps = { store: this.store, rooms: this.#deps.rooms, router: this.#router, now: this.#now, ...(this.#ephemeral ? { ephemeral: this.#ephemeral } : {}) };
       const built = await buildBatch(deps, reg, Math.min(BUILD_BATCH, MAX_QUEUED - queued), this.#cursors.get(reg.id) ?? null);
       if (!built) {
@@ -249,7 +254,7 @@ export class AppserviceDelivery {
       }
       if (built.caughtUp) return progressed;
     }
-    if (queued >= MAX_QUEUED) this.#full.add(reg.id);
+    if (queued >= limit) this.#full.add(reg.id);
     return progressed;
   }
 

@@ -105,6 +105,16 @@ export class DeliveryStore {
     return Number(r.rows[0]!.n);
   }
 
+  /** Queued transactions and whether the last attempt (on any process) failed, in one read. */
+  async queueState(asId: string): Promise<{ queued: number; failing: boolean }> {
+    const r = await this.#db.query<{ n: number; failures: number | null }>(
+      `SELECT (SELECT count(*)::int FROM appservice_txns WHERE as_id = $1) AS n,
+              (SELECT failures FROM appservice_delivery WHERE as_id = $1) AS failures`,
+      [asId],
+    );
+    return { queued: Number(r.rows[0]!.n), failing: (r.rows[0]!.failures ?? 0) > 0 };
+  }
+
   /** The oldest unacknowledged transactions with id > after, in order. */
   async pending(asId: string, after: number, limit: number): Promise<QueuedTxn[]> {
     const r = await this.#db.query<{ as_id: string; txn_id: number; body: string; events: number; ephemeral: number; to_device: number; last_stream: number; created_ts: number }>(
