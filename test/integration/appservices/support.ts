@@ -53,7 +53,8 @@ export async function burst(send: (roomId: string, i: number) => Promise<unknown
   const acked: number[] = [];
   await Promise.all(
     rooms.map(async (roomId, r) => {
-      for (let i = from + r; i < from + n; i += rooms.length) {
+      const first = from + ((r - (from % rooms.length) + rooms.length) % rooms.length);
+      for (let i = first; i < from + n; i += rooms.length) {
         await send(roomId, i);
         acked.push(i);
       }
