@@ -47,11 +47,12 @@ export async function buildBatch(deps: BuildDeps, reg: Registration, maxTxns: nu
   let to = from;
   while (chosen.length < want && to < end && to - from < MAX_SCAN_PER_BATCH) {
     const events = await deps.rooms.streamEvents(to, end, SCAN_LIMIT);
+    if (reg.url !== null) await deps.router.prepare(events, end);
     for (const ev of events) {
       deps.router.observe(ev);
       // url: null appservices are never pushed to; their cursor moves on so that setting a url
       // later does not flood the appservice with history it never asked for.
-      if (reg.url !== null && (await deps.router.isInterested(reg, ev))) chosen.push(ev);
+      if (reg.url !== null && deps.router.isInterested(reg, ev)) chosen.push(ev);
       // A join or leave changes which rooms' typing and receipts concern the appservice.
       if (ev.type === 'm.room.member') deps.ephemeral?.forget(reg.id);
       to = ev.streamOrdering;
