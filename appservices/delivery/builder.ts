@@ -38,9 +38,14 @@ export interface Built {
  * read them). Returns null when another builder moved the cursor first (read and try again).
  */
 export async function buildBatch(deps: BuildDeps, reg: Registration, maxTxns: number, known: Cursors | null): Promise<Built | null> {
-  const end = await deps.rooms.currentPosition();
-  const ephEnds = deps.ephemeral ? await deps.ephemeral.ends() : { receipts: 0, presence: 0, to_device: 0 };
-  const cursors = known ?? (await deps.store.cursors(reg.id, { events: end, ...ephEnds }));
+  // The ephemeral streams' ends are read only for appservices that receive them (and to start
+  // a new appservice's cursors): one round trip fewer on every build of the others.
+  const wantsEphemeral = reg.url !== null && (reg.receiveEphemeral || reg.receiveToDevice);
+  const [end, ephEnds] = await Promise.all([
+    deps.rooms.currentPosition(),
+    deps.ephemeral && (wantsEphemeral || known === null) ? deps.ephemeral.ends() : null,
+  ]);
+  const cursors = known ?? (await deps.store.cursors(reg.id, { events: end, ...(ephEnds ?? { receipts: 0, presence: 0, to_device: 0 }) }));
   const from = cursors.events;
   const want = maxTxns * MAX_EVENTS_PER_TXN;
   const chosen: StoredEvent[] = [];
@@ -61,7 +66,7 @@ export async function buildBatch(deps: BuildDeps, reg: Registration, maxTxns: nu
     // A short read means nothing else is committed up to `end` (positions may have gaps).
     if (events.length < SCAN_LIMIT && chosen.length < want) to = end;
   }
-  const eph = deps.ephemeral ? await deps.ephemeral.read(reg, cursors, ephEnds) : null;
+  const eph = deps.ephemeral && ephEnds && wantsEphemeral ? await deps.ephemeral.read(reg, cursors, ephEnds) : null;
   const ephemeral = eph?.ephemeral ?? [];
   const toDevice = eph?.toDevice ?? [];
   if (from >= end && ephemeral.length === 0 && toDevice.length === 0 && Object.keys(eph?.to ?? {}).length === 0) {

@@ -39,7 +39,8 @@
 //   back or an operator drops the queue. url: null appservices are never pushed to and their
 //   cursor moves on (they never asked for a history).
 // - Hub restart: start() re-enqueues a job for every appservice with queued transactions (job
-//   ids dedupe), and the builder resumes from the cursors.
+//   ids dedupe), and the builder resumes from the cursors. The sweep does the same for backlogs
+//   with no sender loop here, so jobs lost with a Redis restart come back within SWEEP_MS.
 import type { Logger } from '../../core/observability/log.ts';
 import type { AppserviceDeliveryControl } from '../../core/ports/appservice-admin.ts';
 import type { JobQueue } from '../../core/queue/queue.ts';
@@ -137,7 +138,10 @@ export class AppserviceDelivery {
     );
     for (const b of await this.store.backlogs()) await this.#enqueue(b.asId, b.newest);
     this.kickAll();
-    this.#sweep = setInterval(() => this.kickAll(), SWEEP_MS);
+    this.#sweep = setInterval(() => {
+      this.kickAll();
+      void this.#recoverSenders().catch((err: unknown) => this.#deps.log.warn('appservice delivery: sender recovery failed', { err }));
+    }, SWEEP_MS);
     this.#sweep.unref();
   }
 
@@ -183,7 +187,9 @@ export class AppserviceDelivery {
       },
       retryNow: (id) => this.forceRetry(id),
       dropQueue: async (id) => {
-        const dropped = await this.store.dropQueue(id);
+        const [events, eph] = await Promise.all([this.#deps.rooms.currentPosition(), this.#ephemeral?.ends()]);
+        const dropped = await this.store.dropQueue(id, { events, ...(eph ?? { receipts: 0, presence: 0, to_device: 0 }) });
+        this.#cursors.delete(id);
         // The builder may have stopped at MAX_QUEUED: let it go on.
         this.#full.delete(id);
         this.kick(id);
@@ -256,6 +262,21 @@ export class AppserviceDelivery {
     }
     if (queued >= limit) this.#full.add(reg.id);
     return progressed;
+  }
+
+  /**
+   * Re-enqueues the job of every appservice with queued transactions and no sender loop in this
+   * process. A Redis restarted without persistence forgets every job: without this its backlog
+   * would wait for the next event. The job id is the newest txnId's, so while the job exists
+   * (running on another process, or waiting its turn) this is a no-op, and a new job waits
+   * behind a running one (orderKey): never two senders at once.
+   */
+  async #recoverSenders(): Promise<void> {
+    for (const b of await this.store.backlogs()) {
+      if (this.#closed) return;
+      if (this.sender.isRunning(b.asId) || !this.#deps.registry.get(b.asId)) continue;
+      await this.#enqueue(b.asId, b.newest);
+    }
   }
 
   async #enqueue(asId: string, txnId: number): Promise<void> {
