@@ -229,21 +229,31 @@ export class AppserviceDelivery {
   }
 
   async #buildLoop(asId: string, state: { again: boolean }): Promise<void> {
+    // The queue depth carried from pass to pass (acks only lower it), so steady traffic costs no
+    // count query per pass; it is re-read at the start, near the limit, and after a failure.
+    let queued: number | null = null;
     for (;;) {
       state.again = false;
       const reg = this.#deps.registry.get(asId);
       if (!reg || this.#closed || this.#deps.registry.isPaused(asId)) return;
-      const progressed = await this.#buildUntilFull(reg);
-      if (!progressed && !state.again) return;
+      const pass = await this.#buildUntilFull(reg, queued);
+      // Full (or failing): the next ack kicks the builder again (onAcked).
+      if (pass.full) return;
+      queued = pass.queued;
+      if (!pass.progressed && !state.again) return;
     }
   }
 
-  async #buildUntilFull(reg: Registration): Promise<boolean> {
+  async #buildUntilFull(reg: Registration, estimate: number | null): Promise<{ progressed: boolean; queued: number; full: boolean }> {
     let progressed = false;
-    const qs = await this.store.queueState(reg.id);
-    let queued = qs.queued;
-    // Failing: keep the events behind the cursor until the retried transaction goes through.
-    const limit = qs.failing && queued > 0 ? queued : MAX_QUEUED;
+    let queued: number;
+    let limit = MAX_QUEUED;
+    if (estimate === null || estimate + BUILD_BATCH >= MAX_QUEUED || this.sender.failing(reg.id)) {
+      const qs = await this.store.queueState(reg.id);
+      queued = qs.queued;
+      // Failing: keep the events behind the cursor until the retried transaction goes through.
+      if (qs.failing && queued > 0) limit = queued;
+    } else queued = estimate;
     while (!this.#closed && queued < limit) {
       const deps = { store: this.store, rooms: this.#deps.rooms, router: this.#router, now: this.#now, ...(this.#ephemeral ? { ephemeral: this.#ephemeral } : {}) };
       const built = await buildBatch(deps, reg, Math.min(BUILD_BATCH, MAX_QUEUED - queued), this.#cursors.get(reg.id) ?? null);
@@ -258,10 +268,11 @@ export class AppserviceDelivery {
         queued += built.txnIds.length;
         if (!this.sender.notify(reg.id)) await this.#enqueue(reg.id, newest);
       }
-      if (built.caughtUp) return progressed;
+      if (built.caughtUp) return { progressed, queued, full: false };
     }
-    if (queued >= limit) this.#full.add(reg.id);
-    return progressed;
+    const full = queued >= limit;
+    if (full) this.#full.add(reg.id);
+    return { progressed, queued, full };
   }
 
   /**
