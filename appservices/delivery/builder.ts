@@ -51,7 +51,10 @@ export async function buildBatch(deps: BuildDeps, reg: Registration, maxTxns: nu
   const chosen: StoredEvent[] = [];
   let to = from;
   while (chosen.length < want && to < end && to - from < MAX_SCAN_PER_BATCH) {
-    const events = await deps.rooms.streamEvents(to, end, SCAN_LIMIT);
+    // The range, not only the limit, is bounded: with a long backlog behind the cursor a plan
+    // that reads the whole range before the limit would make each page cost the backlog's size.
+    const upto = Math.min(end, to + SCAN_LIMIT);
+    const events = await deps.rooms.streamEvents(to, upto, SCAN_LIMIT);
     if (reg.url !== null) await deps.router.prepare(events, end);
     for (const ev of events) {
       deps.router.observe(ev);
@@ -63,8 +66,8 @@ export async function buildBatch(deps: BuildDeps, reg: Registration, maxTxns: nu
       to = ev.streamOrdering;
       if (chosen.length === want) break;
     }
-    // A short read means nothing else is committed up to `end` (positions may have gaps).
-    if (events.length < SCAN_LIMIT && chosen.length < want) to = end;
+    // A short read means nothing else is committed up to `upto` (positions may have gaps).
+    if (events.length < SCAN_LIMIT && chosen.length < want) to = upto;
   }
   const eph = deps.ephemeral && ephEnds && wantsEphemeral ? await deps.ephemeral.read(reg, cursors, ephEnds) : null;
   const ephemeral = eph?.ephemeral ?? [];

@@ -93,6 +93,8 @@ await waitFor(1);
 const firstS = (performance.now() - t0) / 1000;
 await waitFor(N);
 const drainS = (performance.now() - t0) / 1000;
+const sizes = as.uniqueTxns().map((t) => t.body.events.length);
+console.log(`  ${sizes.length} transactions, ${sizes.filter((n) => n === 100).length} of 100 events; ${as.accepted.length - sizes.length} re-sent after a lost answer; ${as.attempts} attempts`);
 console.log(`(b1/b2) ${N} events queued during an outage drained in ${drainS.toFixed(2)} s = ${Math.round(N / drainS)} events/s (first receipt after ${firstS.toFixed(2)} s; ${Math.round(N / (drainS - firstS))} events/s from then)`);
 
 // (b1) latency at a paced rate: persisted → receipt by the appservice.
