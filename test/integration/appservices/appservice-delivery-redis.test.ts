@@ -15,7 +15,7 @@ import { startTestHub, testEnv, type TestEnv, type TestHub } from '../../support
 import { AppserviceStandin } from '../../support/appservice-standin.ts';
 import { burst, eventually, numbersByRoom, registrationYaml } from './support.ts';
 
-const BURST = Number(process.env.AS_REDIS_EVENTS ?? 10_000);
+const BURST = Number(process.env.AS_REDIS_EVENTS ?? 5_000);
 const ROOMS = 16;
 const TO_DEVICE = 100;
 
