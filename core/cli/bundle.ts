@@ -33,19 +33,20 @@ export interface ManifestEntry {
   mtimeMs: number;
 }
 
-export async function buildBundle(): Promise<{ files: number; bytes: number }> {
+/** Builds into outDir (tests use another directory inside node_modules/.cache). */
+export async function buildBundle(outDir = BUNDLE_DIR): Promise<{ files: number; bytes: number }> {
   const esbuild = await import('esbuild');
-  const tmp = `${BUNDLE_DIR}.tmp-${process.pid}`;
+  const tmp = `${outDir}.tmp-${process.pid}`;
   try {
-    await writeBundle(esbuild, tmp);
+    await writeBundle(esbuild, tmp, outDir);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
-  const outputs = JSON.parse(await readFile(resolve(BUNDLE_DIR, 'outputs.json'), 'utf8')) as number[];
+  const outputs = JSON.parse(await readFile(resolve(outDir, 'outputs.json'), 'utf8')) as number[];
   return { files: outputs.length, bytes: outputs.reduce((n, b) => n + b, 0) };
 }
 
-async function writeBundle(esbuild: typeof Esbuild, tmp: string): Promise<void> {
+async function writeBundle(esbuild: typeof Esbuild, tmp: string, outDir: string): Promise<void> {
   const result = await esbuild.build({
     entryPoints: [ENTRY],
     bundle: true,
@@ -63,7 +64,7 @@ async function writeBundle(esbuild: typeof Esbuild, tmp: string): Promise<void> 
     external: EXTERNAL,
     // CommonJS dependencies (pg, koa's helpers) call require() for Node's builtins.
     banner: { js: "import { createRequire as __switchyardRequire } from 'node:module'; const require = __switchyardRequire(import.meta.url);" },
-    plugins: [{ name: 'source-relative-import-meta', setup: (b) => b.onLoad({ filter: /\.ts$/ }, (args) => rewriteImportMeta(args.path)) }],
+    plugins: [{ name: 'source-relative-import-meta', setup: (b) => b.onLoad({ filter: /\.ts$/ }, (args) => rewriteImportMeta(args.path, outDir)) }],
   });
   const inputs = [
     ...Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules/')),
@@ -76,17 +77,17 @@ async function writeBundle(esbuild: typeof Esbuild, tmp: string): Promise<void> 
   }
   await writeFile(resolve(tmp, 'manifest.json'), JSON.stringify(manifest));
   await writeFile(resolve(tmp, 'outputs.json'), JSON.stringify(Object.values(result.metafile.outputs).map((o) => o.bytes)));
-  await rm(BUNDLE_DIR, { recursive: true, force: true });
-  await rename(tmp, BUNDLE_DIR);
+  await rm(outDir, { recursive: true, force: true });
+  await rename(tmp, outDir);
 }
 
-async function rewriteImportMeta(path: string): Promise<{ contents: string; loader: 'ts' } | undefined> {
+async function rewriteImportMeta(path: string, outDir: string): Promise<{ contents: string; loader: 'ts' } | undefined> {
   if (path.includes('/node_modules/')) return undefined;
   const source = await readFile(path, 'utf8');
   if (!source.includes('import.meta.')) return undefined;
-  // Chunks are written flat into BUNDLE_DIR, so one relative path serves every chunk.
-  const fileUrl = `new URL(${JSON.stringify(relative(BUNDLE_DIR, path))}, import.meta.url)`;
-  const dirPath = `${relative(BUNDLE_DIR, dirname(path))}/`;
+  // Chunks are written flat into outDir, so one relative path serves every chunk.
+  const fileUrl = `new URL(${JSON.stringify(relative(outDir, path))}, import.meta.url)`;
+  const dirPath = `${relative(outDir, dirname(path))}/`;
   return {
     contents: source
       .replaceAll('import.meta.url', `${fileUrl}.href`)
