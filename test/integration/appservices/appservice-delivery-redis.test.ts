@@ -86,11 +86,7 @@ describe('appservice delivery across a Redis restart (BullMQ)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  // Known failing, intermittently (about half the runs on PostgreSQL): after the restart,
-  // delivery sometimes stalls with events still queued. The cause is not found yet; the test
-  // stays and runs, marked todo so that its result is reported without failing the suite.
-  const KNOWN_STALL = 'intermittent delivery stall after a Redis restart: cause not found yet';
-  test(`Redis killed and restarted in the middle of a ${BURST}-event burst: nothing lost or duplicated`, { timeout: 240_000, todo: KNOWN_STALL }, async () => {
+  test(`Redis killed and restarted in the middle of a ${BURST}-event burst: nothing lost or duplicated`, { timeout: 240_000 }, async () => {
     const call = async (method: string, path: string, body: unknown) => {
       const res = await fetch(`${hub.url}${path}`, { method, headers: { authorization: 'Bearer as-alpha', 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const json = (await res.json()) as Record<string, unknown>;
