@@ -112,9 +112,7 @@ export class AppserviceDelivery {
       now: this.#now,
       // Only a builder that stopped at MAX_QUEUED needs the ack to go on.
       onAcked: (asId) => {
-        // Also when a pass is running: it may have read the queue state (still failing, or full)
-        // before this ack and would otherwise stop with nothing left to kick it.
-        if (this.#full.delete(asId) || this.#building.has(asId)) this.kick(asId);
+        if (this.#full.delete(asId)) this.kick(asId);
       },
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
     });
@@ -239,8 +237,8 @@ export class AppserviceDelivery {
       const reg = this.#deps.registry.get(asId);
       if (!reg || this.#closed || this.#deps.registry.isPaused(asId)) return;
       const pass = await this.#buildUntilFull(reg, queued);
-      // Full (or failing): the next ack kicks the builder again (onAcked), or already did.
-      if (pass.full && !state.again) return;
+      // Full (or failing): the next ack kicks the builder again (onAcked).
+      if (pass.full) return;
       queued = pass.queued;
       if (!pass.progressed && !state.again) return;
     }
