@@ -190,9 +190,13 @@ export async function startHub(config: Config, log: Logger = createLogger(config
     const roomsForAppservices: RoomsForAppservices = {
       currentPosition: () => roomsFeature.store.currentPosition(),
       streamEvents: (from, to, limit) => roomsFeature.store.streamEvents(from, to, limit),
-      roomFacts: async (roomIds) => {
-        const [members, aliases] = await Promise.all([roomsFeature.store.joinedMembersOfRooms(roomIds), roomsFeature.store.aliasesOfRooms(roomIds)]);
-        return new Map(roomIds.map((id) => [id, { members: members.get(id) ?? [], aliases: aliases.get(id) ?? [] }]));
+      joinedMembers: async (roomId) =>
+        (await roomsFeature.store.currentStateEvents(roomId, 'm.room.member')).filter((e) => e.content.membership === 'join').map((e) => e.stateKey!),
+      aliases: async (roomId) => {
+        const [canonical] = await roomsFeature.store.currentStateEvents(roomId, 'm.room.canonical_alias', '');
+        const c = canonical?.content ?? {};
+        const alt = Array.isArray(c.alt_aliases) ? c.alt_aliases.filter((a): a is string => typeof a === 'string') : [];
+        return [...(typeof c.alias === 'string' ? [c.alias] : []), ...alt, ...(await roomsFeature.store.aliasesOf(roomId))];
       },
     };
     // Filled in once typing, receipts and presence exist (below); delivery starts after that.
@@ -206,7 +210,11 @@ export async function startHub(config: Config, log: Logger = createLogger(config
           from = page.nextBatch;
         }
       },
-      joinedRooms: (userIds) => roomsFeature.store.roomsJoinedByAny(userIds),
+      joinedRooms: async (userIds) => {
+        const rooms = new Set<string>();
+        for (const u of userIds) for (const r of await roomsFeature.store.roomsForUser(u, ['join'])) rooms.add(r.roomId);
+        return [...rooms];
+      },
     };
     let delivery: AppserviceDelivery | null = null;
     const deliveryMetrics = new DeliveryMetrics(metrics, {

@@ -38,38 +38,29 @@ export interface Built {
  * read them). Returns null when another builder moved the cursor first (read and try again).
  */
 export async function buildBatch(deps: BuildDeps, reg: Registration, maxTxns: number, known: Cursors | null): Promise<Built | null> {
-  // The ephemeral streams' ends are read only for appservices that receive them (and to start
-  // a new appservice's cursors): one round trip fewer on every build of the others.
-  const wantsEphemeral = reg.url !== null && (reg.receiveEphemeral || reg.receiveToDevice);
-  const [end, ephEnds] = await Promise.all([
-    deps.rooms.currentPosition(),
-    deps.ephemeral && (wantsEphemeral || known === null) ? deps.ephemeral.ends() : null,
-  ]);
-  const cursors = known ?? (await deps.store.cursors(reg.id, { events: end, ...(ephEnds ?? { receipts: 0, presence: 0, to_device: 0 }) }));
+  const end = await deps.rooms.currentPosition();
+  const ephEnds = deps.ephemeral ? await deps.ephemeral.ends() : { receipts: 0, presence: 0, to_device: 0 };
+  const cursors = known ?? (await deps.store.cursors(reg.id, { events: end, ...ephEnds }));
   const from = cursors.events;
   const want = maxTxns * MAX_EVENTS_PER_TXN;
   const chosen: StoredEvent[] = [];
   let to = from;
   while (chosen.length < want && to < end && to - from < MAX_SCAN_PER_BATCH) {
-    // The range, not only the limit, is bounded: with a long backlog behind the cursor a plan
-    // that reads the whole range before the limit would make each page cost the backlog's size.
-    const upto = Math.min(end, to + SCAN_LIMIT);
-    const events = await deps.rooms.streamEvents(to, upto, SCAN_LIMIT);
-    if (reg.url !== null) await deps.router.prepare(events, end);
+    const events = await deps.rooms.streamEvents(to, end, SCAN_LIMIT);
     for (const ev of events) {
       deps.router.observe(ev);
       // url: null appservices are never pushed to; their cursor moves on so that setting a url
       // later does not flood the appservice with history it never asked for.
-      if (reg.url !== null && deps.router.isInterested(reg, ev)) chosen.push(ev);
+      if (reg.url !== null && (await deps.router.isInterested(reg, ev))) chosen.push(ev);
       // A join or leave changes which rooms' typing and receipts concern the appservice.
       if (ev.type === 'm.room.member') deps.ephemeral?.forget(reg.id);
       to = ev.streamOrdering;
       if (chosen.length === want) break;
     }
-    // A short read means nothing else is committed up to `upto` (positions may have gaps).
-    if (events.length < SCAN_LIMIT && chosen.length < want) to = upto;
+    // A short read means nothing else is committed up to `end` (positions may have gaps).
+    if (events.length < SCAN_LIMIT && chosen.length < want) to = end;
   }
-  const eph = deps.ephemeral && ephEnds && wantsEphemeral ? await deps.ephemeral.read(reg, cursors, ephEnds) : null;
+  const eph = deps.ephemeral ? await deps.ephemeral.read(reg, cursors, ephEnds) : null;
   const ephemeral = eph?.ephemeral ?? [];
   const toDevice = eph?.toDevice ?? [];
   if (from >= end && ephemeral.length === 0 && toDevice.length === 0 && Object.keys(eph?.to ?? {}).length === 0) {

@@ -16,11 +16,9 @@
 //   is fixed when stored and re-sent byte for byte on every attempt. A 2xx deletes it.
 // - Building: the builder wakes on the notifier's 'events' stream (and a slow sweep, in case a
 //   wake-up was missed) and builds up to BUILD_BATCH transactions per database transaction.
-// - Backlog: at most MAX_QUEUED transactions are queued per appservice, and while its last
-//   attempt failed (the stored failure streak) nothing is built beyond the transaction being
-//   retried. While an appservice is failing, paused or unregistered the cursor stays behind, so
-//   after an outage the backlog is built into full 100-event transactions rather than the
-//   trickle of small ones that arrived during it; the first 2xx wakes the builder (onAcked).
+// - Backlog: at most MAX_QUEUED transactions are queued per appservice. While an appservice is
+//   down, paused or unregistered the cursor stays behind, so after an outage the backlog is
+//   built into full 100-event transactions rather than a trickle of small ones.
 // - Order: one transaction in flight per appservice, in txnId order. Sending is a JobQueue job
 //   (BullMQ with REDIS_URL, the embedded PostgreSQL queue otherwise) with orderKey = appservice
 //   id and jobId `<asId>-<txnId>`, so any hub process may send but never two at once for one
@@ -39,8 +37,7 @@
 //   back or an operator drops the queue. url: null appservices are never pushed to and their
 //   cursor moves on (they never asked for a history).
 // - Hub restart: start() re-enqueues a job for every appservice with queued transactions (job
-//   ids dedupe), and the builder resumes from the cursors. The sweep does the same for backlogs
-//   with no sender loop here, so jobs lost with a Redis restart come back within SWEEP_MS.
+//   ids dedupe), and the builder resumes from the cursors.
 import type { Logger } from '../../core/observability/log.ts';
 import type { AppserviceDeliveryControl } from '../../core/ports/appservice-admin.ts';
 import type { JobQueue } from '../../core/queue/queue.ts';
@@ -138,10 +135,7 @@ export class AppserviceDelivery {
     );
     for (const b of await this.store.backlogs()) await this.#enqueue(b.asId, b.newest);
     this.kickAll();
-    this.#sweep = setInterval(() => {
-      this.kickAll();
-      void this.#recoverSenders().catch((err: unknown) => this.#deps.log.warn('appservice delivery: sender recovery failed', { err }));
-    }, SWEEP_MS);
+    this.#sweep = setInterval(() => this.kickAll(), SWEEP_MS);
     this.#sweep.unref();
   }
 
@@ -187,9 +181,7 @@ export class AppserviceDelivery {
       },
       retryNow: (id) => this.forceRetry(id),
       dropQueue: async (id) => {
-        const [events, eph] = await Promise.all([this.#deps.rooms.currentPosition(), this.#ephemeral?.ends()]);
-        const dropped = await this.store.dropQueue(id, { events, ...(eph ?? { receipts: 0, presence: 0, to_device: 0 }) });
-        this.#cursors.delete(id);
+        const dropped = await this.store.dropQueue(id);
         // The builder may have stopped at MAX_QUEUED: let it go on.
         this.#full.delete(id);
         this.kick(id);
@@ -229,32 +221,19 @@ export class AppserviceDelivery {
   }
 
   async #buildLoop(asId: string, state: { again: boolean }): Promise<void> {
-    // The queue depth carried from pass to pass (acks only lower it), so steady traffic costs no
-    // count query per pass; it is re-read at the start, near the limit, and after a failure.
-    let queued: number | null = null;
     for (;;) {
       state.again = false;
       const reg = this.#deps.registry.get(asId);
       if (!reg || this.#closed || this.#deps.registry.isPaused(asId)) return;
-      const pass = await this.#buildUntilFull(reg, queued);
-      // Full (or failing): the next ack kicks the builder again (onAcked).
-      if (pass.full) return;
-      queued = pass.queued;
-      if (!pass.progressed && !state.again) return;
+      const progressed = await this.#buildUntilFull(reg);
+      if (!progressed && !state.again) return;
     }
   }
 
-  async #buildUntilFull(reg: Registration, estimate: number | null): Promise<{ progressed: boolean; queued: number; full: boolean }> {
+  async #buildUntilFull(reg: Registration): Promise<boolean> {
     let progressed = false;
-    let queued: number;
-    let limit = MAX_QUEUED;
-    if (estimate === null || estimate + BUILD_BATCH >= MAX_QUEUED || this.sender.failing(reg.id)) {
-      const qs = await this.store.queueState(reg.id);
-      queued = qs.queued;
-      // Failing: keep the events behind the cursor until the retried transaction goes through.
-      if (qs.failing && queued > 0) limit = queued;
-    } else queued = estimate;
-    while (!this.#closed && queued < limit) {
+    let queued = await this.store.pendingCount(reg.id);
+    while (!this.#closed && queued < MAX_QUEUED) {
       const deps = { store: this.store, rooms: this.#deps.rooms, router: this.#router, now: this.#now, ...(this.#ephemeral ? { ephemeral: this.#ephemeral } : {}) };
       const built = await buildBatch(deps, reg, Math.min(BUILD_BATCH, MAX_QUEUED - queued), this.#cursors.get(reg.id) ?? null);
       if (!built) {
@@ -268,26 +247,10 @@ export class AppserviceDelivery {
         queued += built.txnIds.length;
         if (!this.sender.notify(reg.id)) await this.#enqueue(reg.id, newest);
       }
-      if (built.caughtUp) return { progressed, queued, full: false };
+      if (built.caughtUp) return progressed;
     }
-    const full = queued >= limit;
-    if (full) this.#full.add(reg.id);
-    return { progressed, queued, full };
-  }
-
-  /**
-   * Re-enqueues the job of every appservice with queued transactions and no sender loop in this
-   * process. A Redis restarted without persistence forgets every job: without this its backlog
-   * would wait for the next event. The job id is the newest txnId's, so while the job exists
-   * (running on another process, or waiting its turn) this is a no-op, and a new job waits
-   * behind a running one (orderKey): never two senders at once.
-   */
-  async #recoverSenders(): Promise<void> {
-    for (const b of await this.store.backlogs()) {
-      if (this.#closed) return;
-      if (this.sender.isRunning(b.asId) || !this.#deps.registry.get(b.asId)) continue;
-      await this.#enqueue(b.asId, b.newest);
-    }
+    if (queued >= MAX_QUEUED) this.#full.add(reg.id);
+    return progressed;
   }
 
   async #enqueue(asId: string, txnId: number): Promise<void> {

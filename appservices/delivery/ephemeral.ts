@@ -7,7 +7,7 @@
 // loses none. Typing is a millisecond clock with nothing stored: its cursor lives in memory
 // and a restart forgets who was typing, as every client does.
 import type { TypingForSync } from '../../core/typing/api.ts';
-import type { ReceiptsForAppservices } from '../../core/receipts/api.ts';
+import type { ReceiptContent, ReceiptsForSync } from '../../core/receipts/api.ts';
 import type { PresenceForSync } from '../../core/presence/api.ts';
 import type { AppserviceToDeviceMessage, ToDeviceForAppservices } from '../../core/ports/to-device-for-appservices.ts';
 import type { Registration } from '../registry/registration.ts';
@@ -21,7 +21,7 @@ export interface EphemeralSources {
   /** Rooms where one of these users is joined. */
   joinedRooms(userIds: readonly string[]): Promise<string[]>;
   typing?: TypingForSync;
-  receipts?: ReceiptsForAppservices;
+  receipts?: ReceiptsForSync;
   presence?: PresenceForSync;
   toDevice?: ToDeviceForAppservices;
 }
@@ -98,10 +98,27 @@ export class EphemeralReader {
     return out;
   }
 
-  /** Public receipts of the rooms, plus the namespaced users' own m.read.private: one read. */
-  async #receipts(src: ReceiptsForAppservices, users: string[], rooms: string[], since: number, upto: number): Promise<Record<string, unknown>[]> {
-    const changes = await src.receiptsSinceFor(new Set(users), rooms, since, upto);
-    return changes.filter((r) => Object.keys(r.event.content).length > 0).map((r) => ({ type: 'm.receipt', room_id: r.roomId, content: r.event.content }));
+  /** Public receipts of the rooms, plus each namespaced user's own m.read.private. */
+  async #receipts(src: ReceiptsForSync, users: string[], rooms: string[], since: number, upto: number): Promise<Record<string, unknown>[]> {
+    const byRoom = new Map<string, ReceiptContent>();
+    const merge = (roomId: string, content: ReceiptContent, onlyPrivateOf?: string) => {
+      const into = byRoom.get(roomId) ?? {};
+      byRoom.set(roomId, into);
+      for (const [eventId, types] of Object.entries(content)) {
+        for (const [type, who] of Object.entries(types)) {
+          const isPrivate = type === 'm.read.private';
+          if (onlyPrivateOf === undefined ? isPrivate : !isPrivate) continue;
+          for (const [userId, r] of Object.entries(who)) {
+            if (onlyPrivateOf !== undefined && userId !== onlyPrivateOf) continue;
+            ((into[eventId] ??= {})[type] ??= {})[userId] = r;
+          }
+        }
+      }
+    };
+    // viewer '' sees no private receipts: the public ones of every interesting room.
+    for (const r of await src.receiptsSince('', rooms, since, upto)) merge(r.roomId, r.event.content);
+    for (const u of users) for (const r of await src.receiptsSince(u, rooms, since, upto)) merge(r.roomId, r.event.content, u);
+    return [...byRoom].filter(([, c]) => Object.keys(c).length > 0).map(([roomId, content]) => ({ type: 'm.receipt', room_id: roomId, content }));
   }
 
   async #interestOf(reg: Registration): Promise<{ users: string[]; rooms: string[] }> {

@@ -68,16 +68,6 @@ export class Sender {
     for (const set of this.#wakers.values()) for (const w of set) w();
   }
 
-  /** Whether this process's last attempt for the appservice failed. */
-  failing(asId: string): boolean {
-    return (this.#failures.get(asId) ?? 0) > 0;
-  }
-
-  /** Whether this process runs the appservice's sender loop. */
-  isRunning(asId: string): boolean {
-    return this.#running.has(asId);
-  }
-
   /**
    * Tells this process's sender loop of the appservice about new transactions. false when no
    * loop runs here (the caller enqueues a job instead).

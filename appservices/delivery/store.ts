@@ -2,7 +2,7 @@
 // The ordering/durability contract is in delivery.ts; the rule this file keeps is that a cursor
 // only moves in the same database transaction that stores the transaction built from the events
 // it passed (commitBatch).
-import type { Db } from '../../core/storage/db.ts';
+import type { Db, Queryable } from '../../core/storage/db.ts';
 
 export type CursorStream = 'events' | 'receipts' | 'presence' | 'to_device';
 
@@ -66,56 +66,43 @@ export class DeliveryStore {
   }
 
   /**
-   * Stores the transactions and moves the cursors atomically; null when another builder got
-   * there first. Four round trips however many transactions: BEGIN, a compare-and-set of every
-   * cursor the batch was built from, one statement that reserves the txnIds and inserts the
-   * transactions, COMMIT.
+   * Stores the transactions and moves the cursors atomically, in one database round trip per
+   * statement however many transactions; null when another builder got there first.
    */
   async commitBatch(b: BatchCommit): Promise<{ txnIds: number[] } | null> {
-    const streams = Object.keys(b.from) as CursorStream[];
-    try {
-      return await this.#db.tx(async (q) => {
-        const cas = await q.query(
-          `UPDATE appservice_cursors c SET position = t.p FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS t(s, was, p)
-            WHERE c.as_id = $1 AND c.stream = t.s AND c.position = t.was`,
-          [b.asId, streams, streams.map((k) => b.from[k]), streams.map((k) => b.to[k] ?? b.from[k])],
+    return this.#db.tx(async (q) => {
+      const cur = await q.query<{ stream: CursorStream; position: number }>(
+        'SELECT stream, position FROM appservice_cursors WHERE as_id = $1 ORDER BY stream FOR UPDATE',
+        [b.asId],
+      );
+      for (const row of cur.rows) {
+        const expected = b.from[row.stream];
+        if (expected !== undefined && Number(row.position) !== expected) return null;
+      }
+      const moves = Object.entries(b.to);
+      if (moves.length > 0) {
+        await q.query(
+          `UPDATE appservice_cursors c SET position = t.p FROM unnest($2::text[], $3::bigint[]) AS t(s, p)
+            WHERE c.as_id = $1 AND c.stream = t.s`,
+          [b.asId, moves.map((m) => m[0]), moves.map((m) => m[1])],
         );
-        // A cursor moved meanwhile (or is missing): undo the others' moves.
-        if (cas.rowCount !== streams.length) throw CURSOR_MOVED;
-        if (b.txns.length === 0) return { txnIds: [] };
-        const col = <K extends keyof TxnDraft>(k: K) => b.txns.map((t) => t[k]);
-        const r = await q.query<{ txn_id: number }>(
-          `WITH ids AS (
-             INSERT INTO appservice_delivery (as_id, next_txn_id) VALUES ($1, 1 + $9::int)
-             ON CONFLICT (as_id) DO UPDATE SET next_txn_id = appservice_delivery.next_txn_id + $9::int
-             RETURNING next_txn_id - $9::int AS first)
-           INSERT INTO appservice_txns (as_id, txn_id, body, events, ephemeral, to_device, last_stream, created_ts)
-           SELECT $1, ids.first + t.n - 1, t.body, t.ev, t.eph, t.td, t.ls, t.ts
-             FROM ids, unnest($2::text[], $3::int[], $4::int[], $5::int[], $6::bigint[], $7::bigint[], $8::int[]) AS t(body, ev, eph, td, ls, ts, n)
-           RETURNING txn_id`,
-          [b.asId, col('body'), col('events'), col('ephemeral'), col('toDevice'), col('lastStream'), col('createdTs'), b.txns.map((_, i) => i + 1), b.txns.length],
-        );
-        return { txnIds: r.rows.map((x) => Number(x.txn_id)).sort((x, y) => x - y) };
-      });
-    } catch (e) {
-      if (e === CURSOR_MOVED) return null;
-      throw e;
-    }
+      }
+      if (b.txns.length === 0) return { txnIds: [] };
+      const first = await reserveTxnIds(q, b.asId, b.txns.length);
+      const ids = b.txns.map((_, i) => first + i);
+      const col = <K extends keyof TxnDraft>(k: K) => b.txns.map((t) => t[k]);
+      await q.query(
+        `INSERT INTO appservice_txns (as_id, txn_id, body, events, ephemeral, to_device, last_stream, created_ts)
+         SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::int[], $5::int[], $6::int[], $7::bigint[], $8::bigint[])`,
+        [b.asId, ids, col('body'), col('events'), col('ephemeral'), col('toDevice'), col('lastStream'), col('createdTs')],
+      );
+      return { txnIds: ids };
+    });
   }
 
   async pendingCount(asId: string): Promise<number> {
     const r = await this.#db.query<{ n: number }>('SELECT count(*)::int AS n FROM appservice_txns WHERE as_id = $1', [asId]);
     return Number(r.rows[0]!.n);
-  }
-
-  /** Queued transactions and whether the last attempt (on any process) failed, in one read. */
-  async queueState(asId: string): Promise<{ queued: number; failing: boolean }> {
-    const r = await this.#db.query<{ n: number; failures: number | null }>(
-      `SELECT (SELECT count(*)::int FROM appservice_txns WHERE as_id = $1) AS n,
-              (SELECT failures FROM appservice_delivery WHERE as_id = $1) AS failures`,
-      [asId],
-    );
-    return { queued: Number(r.rows[0]!.n), failing: (r.rows[0]!.failures ?? 0) > 0 };
   }
 
   /** The oldest unacknowledged transactions with id > after, in order. */
@@ -188,23 +175,20 @@ export class DeliveryStore {
     );
   }
 
-  /**
-   * Operator's "drop queue": forgets the queued transactions and skips the backlog not yet built
-   * (the cursors move to `ends`, never back), in one transaction.
-   */
-  async dropQueue(asId: string, ends: Record<CursorStream, number>): Promise<number> {
-    return this.#db.tx(async (q) => {
-      const r = await q.query('DELETE FROM appservice_txns WHERE as_id = $1', [asId]);
-      const values = Object.entries(ends);
-      await q.query(
-        `UPDATE appservice_cursors c SET position = greatest(c.position, t.p) FROM unnest($2::text[], $3::bigint[]) AS t(s, p)
-          WHERE c.as_id = $1 AND c.stream = t.s`,
-        [asId, values.map((v) => v[0]), values.map((v) => v[1])],
-      );
-      return r.rowCount ?? 0;
-    });
+  /** Operator's "drop queue": forgets queued transactions (the cursors stay where they are). */
+  async dropQueue(asId: string): Promise<number> {
+    const r = await this.#db.query('DELETE FROM appservice_txns WHERE as_id = $1', [asId]);
+    return r.rowCount ?? 0;
   }
 }
 
-/** Thrown inside commitBatch's transaction to roll it back when a cursor moved. */
-const CURSOR_MOVED = new Error('appservice cursor moved');
+/** Reserves n consecutive txnIds; returns the first. */
+async function reserveTxnIds(q: Queryable, asId: string, n: number): Promise<number> {
+  const r = await q.query<{ id: number }>(
+    `INSERT INTO appservice_delivery (as_id, next_txn_id) VALUES ($1, 1 + $2::int)
+     ON CONFLICT (as_id) DO UPDATE SET next_txn_id = appservice_delivery.next_txn_id + $2::int
+     RETURNING next_txn_id - $2::int AS id`,
+    [asId, n],
+  );
+  return Number(r.rows[0]!.id);
+}

@@ -34,9 +34,3 @@ export interface ReceiptsForSync {
    */
   receiptsSince(viewer: string, roomIds: readonly string[], since: number, upto: number): Promise<RoomReceipts[]>;
 }
-
-/** What appservice delivery reads: one read for all of an appservice's users. */
-export interface ReceiptsForAppservices extends ReceiptsForSync {
-  /** As receiptsSince, with the m.read.private receipts of every one of `viewers`. */
-  receiptsSinceFor(viewers: ReadonlySet<string>, roomIds: readonly string[], since: number, upto: number): Promise<RoomReceipts[]>;
-}

@@ -19,7 +19,7 @@ import type { Requester } from '../spec/endpoint.ts';
 import { MatrixError } from '../spec/errors.ts';
 import { parseEventId, parseRoomId, type EventId, type RoomId } from '../spec/ids.ts';
 import type { Db } from '../storage/db.ts';
-import type { ReadMarkers, ReceiptContent, ReceiptsApi, ReceiptsForAppservices, ReceiptType, RoomReceipts } from './api.ts';
+import type { ReadMarkers, ReceiptContent, ReceiptsApi, ReceiptsForSync, ReceiptType, RoomReceipts } from './api.ts';
 import { ReceiptsStore } from './store.ts';
 
 export const RECEIPT_TYPES: readonly string[] = ['m.read', 'm.read.private'];
@@ -35,7 +35,7 @@ export interface ReceiptsDeps {
   now?: () => number;
 }
 
-export class ReceiptsService implements ReceiptsApi, ReceiptsForAppservices {
+export class ReceiptsService implements ReceiptsApi, ReceiptsForSync {
   readonly #store: ReceiptsStore;
   readonly #notifier: Notifier;
   readonly #membership: RoomMembershipCheck;
@@ -77,14 +77,10 @@ export class ReceiptsService implements ReceiptsApi, ReceiptsForAppservices {
     return this.#store.currentPosition();
   }
 
-  receiptsSince(viewer: string, roomIds: readonly string[], since: number, upto: number): Promise<RoomReceipts[]> {
-    return this.receiptsSinceFor(new Set([viewer]), roomIds, since, upto);
-  }
-
-  async receiptsSinceFor(viewers: ReadonlySet<string>, roomIds: readonly string[], since: number, upto: number): Promise<RoomReceipts[]> {
+  async receiptsSince(viewer: string, roomIds: readonly string[], since: number, upto: number): Promise<RoomReceipts[]> {
     const byRoom = new Map<string, ReceiptContent>();
     for (const r of await this.#store.changes(roomIds, since, upto)) {
-      if (r.receiptType === 'm.read.private' && !viewers.has(r.userId)) continue;
+      if (r.receiptType === 'm.read.private' && r.userId !== viewer) continue;
       const content = byRoom.get(r.roomId) ?? {};
       byRoom.set(r.roomId, content);
       const byType = (content[r.eventId] ??= {});

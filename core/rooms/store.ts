@@ -396,46 +396,6 @@ export class RoomsStore {
     await this.db.query('DELETE FROM room_aliases WHERE alias = $1', [alias]);
   }
 
-  /** Joined members of each room (appservice interest routing reads many rooms at once). */
-  async joinedMembersOfRooms(roomIds: readonly string[]): Promise<Map<string, string[]>> {
-    const out = new Map<string, string[]>(roomIds.map((id) => [id, []]));
-    const r = await this.db.query<{ room_id: string; state_key: string }>(
-      `SELECT room_id, state_key FROM current_state WHERE room_id = ANY($1::text[]) AND type = 'm.room.member' AND membership = 'join'`,
-      [roomIds],
-    );
-    for (const x of r.rows) out.get(x.room_id)?.push(x.state_key);
-    return out;
-  }
-
-  /** Canonical, alt and local directory aliases of each room, in one round trip per source. */
-  async aliasesOfRooms(roomIds: readonly string[]): Promise<Map<string, string[]>> {
-    const out = new Map<string, string[]>(roomIds.map((id) => [id, []]));
-    const [canonical, local] = await Promise.all([
-      this.db.query<{ room_id: string; json: string }>(
-        `SELECT c.room_id, e.json FROM current_state c JOIN events e ON e.event_id = c.event_id
-          WHERE c.room_id = ANY($1::text[]) AND c.type = 'm.room.canonical_alias' AND c.state_key = '' AND e.redacted_by IS NULL`,
-        [roomIds],
-      ),
-      this.db.query<{ room_id: string; alias: string }>('SELECT room_id, alias FROM room_aliases WHERE room_id = ANY($1::text[])', [roomIds]),
-    ]);
-    for (const x of canonical.rows) {
-      const c = ((JSON.parse(x.json) as { content?: Record<string, unknown> }).content ?? {});
-      const alt = Array.isArray(c.alt_aliases) ? c.alt_aliases.filter((a): a is string => typeof a === 'string') : [];
-      out.get(x.room_id)?.push(...(typeof c.alias === 'string' ? [c.alias] : []), ...alt);
-    }
-    for (const x of local.rows) out.get(x.room_id)?.push(x.alias);
-    return out;
-  }
-
-  /** Rooms where any of these users is joined (appservice ephemeral routing: one query, not one per puppet). */
-  async roomsJoinedByAny(userIds: readonly string[]): Promise<string[]> {
-    const r = await this.db.query<{ room_id: string }>(
-      `SELECT DISTINCT room_id FROM current_state WHERE type = 'm.room.member' AND state_key = ANY($1::text[]) AND membership = 'join'`,
-      [userIds],
-    );
-    return r.rows.map((x) => x.room_id);
-  }
-
   async aliasesOf(roomId: string): Promise<string[]> {
     const r = await this.db.query<{ alias: string }>('SELECT alias FROM room_aliases WHERE room_id = $1 ORDER BY alias', [roomId]);
     return r.rows.map((x) => x.alias);

@@ -8,10 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnHub, testEnv, type HubProcess, type TestEnv } from '../../support/hub.ts';
 import { AppserviceStandin } from '../../support/appservice-standin.ts';
-import { burst, eventually, numbersByRoom, registrationYaml } from './support.ts';
+import { eventually, registrationYaml } from './support.ts';
 
-const BURST = Number(process.env.AS_CRASH_EVENTS ?? 10_000);
-const ROOMS = 16;
+const BURST = Number(process.env.AS_CRASH_EVENTS ?? 600);
 
 describe('appservice delivery across a hub crash', () => {
   let te: TestEnv;
@@ -34,7 +33,7 @@ describe('appservice delivery across a hub crash', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  test(`SIGKILL in the middle of a ${BURST}-event burst loses and duplicates nothing`, { timeout: 300_000 }, async () => {
+  test(`SIGKILL in the middle of a ${BURST}-event burst loses and duplicates nothing`, async () => {
     hub = await spawnHub(te);
     const call = async (method: string, path: string, body: unknown) => {
       const res = await fetch(`${hub!.url}${path}`, { method, headers: { authorization: 'Bearer as-alpha', 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -42,25 +41,24 @@ describe('appservice delivery across a hub crash', () => {
       if (!res.ok) throw new Error(`${res.status} ${JSON.stringify(json)}`);
       return json;
     };
-    const rooms: string[] = [];
-    for (let r = 0; r < ROOMS; r++) rooms.push((await call('POST', '/_matrix/client/v3/createRoom', {})).room_id as string);
-    const send = (roomId: string, i: number) =>
-      call('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/c${i}`, { msgtype: 'm.text', body: `n${i}` });
+    const room = (await call('POST', '/_matrix/client/v3/createRoom', {})).room_id as string;
+    const send = (i: number) => call('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/send/m.room.message/c${i}`, { msgtype: 'm.text', body: `n${i}` });
+    const acked: number[] = [];
     // First half with the appservice up, the rest while it answers 500, then the crash.
-    await burst(send, rooms, BURST / 2);
+    for (let i = 0; i < BURST / 2; i++) acked.push((await send(i), i));
     await alpha.setMode('error500');
-    await burst(send, rooms, BURST / 2, BURST / 2);
+    for (let i = BURST / 2; i < BURST; i++) acked.push((await send(i), i));
     await hub.kill('SIGKILL');
     await alpha.setMode('ok');
     hub = await spawnHub(te);
-    const received = () => [...numbersByRoom(alpha.events(), rooms).values()].reduce((n, l) => n + l.length, 0);
+    const numbers = () =>
+      alpha
+        .events()
+        .filter((e) => e.room_id === room && e.type === 'm.room.message')
+        .map((e) => Number(String((e.content as { body: string }).body).slice(1)));
     // With BullMQ the crashed job keeps its per-appservice order until its lease expires (tuning.leaseMs).
-    await eventually(() => received() >= BURST, 180_000);
-    const byRoom = numbersByRoom(alpha.events(), rooms);
-    rooms.forEach((roomId, r) => {
-      const want = Array.from({ length: Math.ceil((BURST - r) / ROOMS) }, (_, k) => r + k * ROOMS);
-      assert.deepEqual(byRoom.get(roomId), want, `room ${r}: every acknowledged event once, in order`);
-    });
+    await eventually(() => numbers().length >= BURST, 180_000);
+    assert.deepEqual(numbers(), acked);
     const bodies = new Map<string, string>();
     for (const t of alpha.accepted) {
       const seen = bodies.get(t.txnId);

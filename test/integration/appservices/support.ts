@@ -43,32 +43,3 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
     await new Promise((r) => setTimeout(r, 50));
   }
 }
-
-/**
- * Sends `n` messages through the real Client-Server API, spread over `rooms` (message i goes to
- * rooms[i % rooms.length] with body `n<i>`), one sequential sender per room so each room's
- * order is the order of its numbers. Returns the numbers whose send was acknowledged.
- */
-export async function burst(send: (roomId: string, i: number) => Promise<unknown>, rooms: readonly string[], n: number, from = 0): Promise<number[]> {
-  const acked: number[] = [];
-  await Promise.all(
-    rooms.map(async (roomId, r) => {
-      const first = from + ((r - (from % rooms.length) + rooms.length) % rooms.length);
-      for (let i = first; i < from + n; i += rooms.length) {
-        await send(roomId, i);
-        acked.push(i);
-      }
-    }),
-  );
-  return acked.sort((a, b) => a - b);
-}
-
-/** Per room, the message numbers in the order the appservice received them. */
-export function numbersByRoom(events: readonly Record<string, unknown>[], rooms: readonly string[]): Map<string, number[]> {
-  const out = new Map<string, number[]>(rooms.map((r) => [r, []]));
-  for (const e of events) {
-    if (e.type !== 'm.room.message') continue;
-    out.get(e.room_id as string)?.push(Number(String((e.content as { body: string }).body).slice(1)));
-  }
-  return out;
-}
